@@ -1,0 +1,38 @@
+# Every target sets up what it needs: a newcomer runs `make site` or `make test`.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: site test lint validate bench-validate clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON) not found)"; exit 2; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[site,dev]'
+	@touch $(STAMP)
+
+## Build the public site and feeds from content/ into site/ (the main job).
+site: $(STAMP)
+	$(BIN)/tthc build
+
+## Run the whole test suite, plus lint and type checks.
+test: $(STAMP)
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/mypy
+	$(BIN)/python -m pytest
+
+validate: $(STAMP)
+	$(BIN)/tthc validate
+
+lint: $(STAMP)
+	$(BIN)/ruff check generator tests bench
+	$(BIN)/ruff format --check generator tests bench
+	$(BIN)/mypy
+
+bench-validate: $(STAMP)
+	$(BIN)/python bench/validate.py
+
+clean:
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,3 @@
+"""Git-native publishing of Vietnam's administrative procedures (thủ tục hành chính)."""
+
+__version__ = "0.1.0"

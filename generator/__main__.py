@@ -1,0 +1,7 @@
+"""`python -m generator` is the same as `tthc`."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,136 @@
+"""Find and load every content file of a project into a `Catalog`.
+
+The folder a file sits in says what it is:
+
+    content/agencies/<agency-id>.yaml
+    content/procedures/<agency-id>/<ma>.yaml
+    content/decisions/<agency-id>/<year>/<number-slug>.yaml
+    content/vocab/<list>.yaml
+    content/pages/**.md                      (prose, not checked here)
+
+Discovery is sorted, never follows a symlink out of the project, and reports files in
+the wrong place instead of silently skipping them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .loader import Document, LoadError, load_file
+from .problems import Problem
+
+KIND_BY_FOLDER = {"agencies": "agency", "procedures": "procedure", "decisions": "decision",
+                  "vocab": "vocab"}
+_DEPTH = {"agency": 0, "procedure": 1, "decision": 2, "vocab": 0}
+_LAYOUT_HINT = ("Đặt tệp theo cấu trúc: content/procedures/<cơ-quan>/<mã>.yaml, "
+                "content/decisions/<cơ-quan>/<năm>/<số-ký-hiệu>.yaml, "
+                "content/agencies/<cơ-quan>.yaml, content/vocab/<danh-mục>.yaml.")
+
+
+@dataclass
+class Entry:
+    """One loaded content file."""
+
+    kind: str
+    path: str
+    doc: Document
+    folders: tuple[str, ...]
+
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.doc.data if isinstance(self.doc.data, dict) else {}
+
+    @property
+    def stem(self) -> str:
+        return Path(self.path).stem
+
+    def problem(self, key_path: tuple[str | int, ...], code: str, message: str, hint: str,
+                *, key: bool = False, warning: bool = False) -> Problem:
+        from .problems import Severity
+
+        line, column = self.doc.position(key_path, key=key)
+        severity = Severity.WARNING if warning else Severity.ERROR
+        return Problem(self.path, line, column, code, message, hint, severity)
+
+
+@dataclass
+class Catalog:
+    root: Path
+    entries: list[Entry] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+    def of_kind(self, kind: str) -> list[Entry]:
+        return [e for e in self.entries if e.kind == kind]
+
+
+def load_catalog(root: Path, progress: Callable[[int], None] | None = None) -> Catalog:
+    """Discover and load every content file under `root/content`."""
+    catalog = Catalog(root)
+    for count, (path, display) in enumerate(_discover(root, catalog.problems), start=1):
+        entry = _load(path, display, catalog.problems)
+        if entry is not None:
+            catalog.entries.append(entry)
+        if progress is not None and count % 500 == 0:
+            progress(count)
+    return catalog
+
+
+def _discover(root: Path, problems: list[Problem]) -> Iterator[tuple[Path, str]]:
+    content = root / "content"
+    real_root = root.resolve()
+    for folder, dirnames, filenames in os.walk(content):
+        dirnames.sort()
+        here = Path(folder)
+        for name in list(dirnames):
+            if (here / name).is_symlink() and not _inside(here / name, real_root):
+                problems.append(_outside(here / name, root))
+                dirnames.remove(name)
+        for name in sorted(filenames):
+            path = here / name
+            if name.startswith(".") or path.suffix == ".md":
+                continue
+            if path.is_symlink() and not _inside(path, real_root):
+                problems.append(_outside(path, root))
+                continue
+            yield path, path.relative_to(root).as_posix()
+
+
+def _load(path: Path, display: str, problems: list[Problem]) -> Entry | None:
+    parts = Path(display).parts[1:]  # drop "content"
+    kind = KIND_BY_FOLDER.get(parts[0]) if len(parts) > 1 else None
+    if kind is None or path.suffix != ".yaml" or len(parts) != _DEPTH[kind] + 2:
+        hint = "Đổi đuôi tệp thành `.yaml`." if path.suffix == ".yml" else _LAYOUT_HINT
+        problems.append(Problem(display, 1, 1, "unexpected-file",
+                                "Tệp nằm ngoài cấu trúc thư mục nội dung.", hint))
+        return None
+    try:
+        doc = load_file(path, display)
+    except LoadError as exc:
+        problems.extend(exc.problems)
+        return None
+    problems.extend(doc.problems)
+    if not isinstance(doc.data, dict):
+        problems.append(Problem(display, 1, 1, "not-a-mapping",
+                                "Tệp phải là một nhóm trường `khóa: giá trị`.",
+                                "Bắt đầu tệp bằng dòng `# yaml-language-server: …` rồi các "
+                                "trường; dùng `tthc new` để tạo tệp mẫu."))
+        return None
+    return Entry(kind, display, doc, tuple(parts[1:-1]))
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    try:
+        path.resolve().relative_to(real_root)
+    except ValueError:
+        return False
+    return True
+
+
+def _outside(path: Path, root: Path) -> Problem:
+    return Problem(path.relative_to(root).as_posix(), 1, 1, "symlink-outside",
+                   f"Liên kết tượng trưng trỏ ra ngoài kho nội dung ({os.readlink(path)}).",
+                   "Sao chép tệp vào kho thay vì dùng symlink; nội dung phải nằm trong git.")

@@ -1,0 +1,127 @@
+"""The `tthc` command: a thin layer over the library functions.
+
+Exit codes: 0 success (warnings allowed), 1 invalid content or failed build, 2 usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__
+from .reporting import FORMATS, render, summary
+from .validate import find_root, validate
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: lỗi: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="tthc", description="Công cụ xuất bản thủ tục hành chính từ git.")
+    parser.add_argument("--version", action="version", version=f"tthc {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    check = commands.add_parser("validate", help="kiểm tra nội dung (schema + đối chiếu)")
+    check.add_argument("paths", nargs="*", type=Path, metavar="PATH",
+                       help="tệp hoặc thư mục cần báo lỗi (mặc định: toàn bộ content/)")
+    check.add_argument("--root", type=Path, help="thư mục dự án chứa content/")
+    check.add_argument("--format", choices=FORMATS, default="text", help="định dạng báo cáo")
+    check.add_argument("--strict", action="store_true", help="coi cảnh báo là lỗi")
+    check.set_defaults(func=_validate)
+
+    fmt = commands.add_parser("fmt", help="định dạng lại tệp YAML theo bố cục chuẩn")
+    fmt.add_argument("paths", nargs="*", type=Path, metavar="PATH")
+    fmt.add_argument("--root", type=Path, help="thư mục dự án chứa content/")
+    fmt.add_argument("--check", action="store_true", help="chỉ kiểm tra, không ghi tệp")
+    fmt.set_defaults(func=_fmt)
+
+    new = commands.add_parser("new", help="tạo tệp mẫu có chú thích")
+    new.add_argument("kind", choices=("procedure", "decision", "agency"))
+    new.add_argument("--agency", required=True, help="mã cơ quan, ví dụ bo-tu-phap")
+    new.add_argument("--ma", help="mã thủ tục (procedure), ví dụ 1.001193")
+    new.add_argument("--so", help="số ký hiệu quyết định (decision), ví dụ 1766/QĐ-UBND")
+    new.add_argument("--year", help="năm ban hành (decision)")
+    new.add_argument("--root", type=Path, help="thư mục dự án chứa content/")
+    new.set_defaults(func=_new)
+
+    build = commands.add_parser("build", help="dựng trang công khai vào site/")
+    build.add_argument("--root", type=Path, help="thư mục dự án chứa content/")
+    build.add_argument("--out", type=Path, help="thư mục kết quả (mặc định site/)")
+    build.set_defaults(func=_build)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    code: int = args.func(args)
+    return code
+
+
+def _root(args: argparse.Namespace, paths: Sequence[Path] = ()) -> Path:
+    if args.root is not None:
+        if not (args.root / "content").is_dir():
+            _usage(f"không thấy thư mục content/ trong {args.root}")
+        return Path(args.root)
+    start = paths[0] if paths else Path.cwd()
+    start = start if start.is_dir() else start.parent
+    root = find_root(start)
+    if root is None:
+        _usage(f"không tìm thấy thư mục dự án (có content/) từ {start}")
+    assert root is not None
+    return root
+
+
+def _usage(message: str) -> None:
+    print(f"tthc: lỗi: {message}", file=sys.stderr)
+    raise SystemExit(EXIT_USAGE)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    for path in args.paths:
+        if not path.exists() and not path.is_symlink():
+            _usage(f"không có tệp hoặc thư mục {path}")
+    root = _root(args, args.paths)
+    report = validate(root, args.paths, _progress("Đã đọc"))
+    sys.stdout.write(render(report, args.format))
+    if args.format != "text":
+        print(summary(report), file=sys.stderr)
+    failed = not report.ok or (args.strict and bool(report.warnings))
+    return EXIT_INVALID if failed else EXIT_OK
+
+
+def _fmt(args: argparse.Namespace) -> int:
+    from .fmt import format_paths
+
+    root = _root(args, args.paths)
+    return format_paths(root, args.paths, check=args.check)
+
+
+def _new(args: argparse.Namespace) -> int:
+    from .scaffold import write_new
+
+    return write_new(_root(args), args.kind, agency=args.agency, ma=args.ma, so=args.so,
+                     year=args.year)
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .site import build_site
+
+    root = _root(args)
+    return build_site(root, args.out or root / "site")
+
+
+def _progress(label: str):  # type: ignore[no-untyped-def]
+    if not sys.stderr.isatty():
+        return None
+
+    def show(count: int) -> None:
+        print(f"\r{label} {count} tệp…", end="", file=sys.stderr, flush=True)
+
+    return show

@@ -1,0 +1,239 @@
+"""The JSON Schemas in `schemas/` own the shape of every content file.
+
+This module loads them, validates loaded documents, and turns jsonschema's errors into
+Vietnamese `Problem`s that point at the offending key or value. Schema conventions it
+relies on: properties carry a Vietnamese `title`; a subschema may carry `x-goi-y` (the
+fix hint shown when it fails) and `x-ma-loi` (a stable problem code for a cross-field
+rule).
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from .loader import Document, JsonPath
+from .problems import Problem
+
+KINDS = ("procedure", "decision", "agency", "vocab")
+PACKAGED_SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+
+_TYPE_NAMES = {
+    "string": "văn bản", "integer": "số nguyên", "number": "số", "boolean": "đúng/sai",
+    "array": "danh sách", "object": "nhóm trường (ánh xạ)", "null": "để trống (null)",
+}
+_REQUIRED = re.compile(r"^'(.+)' is a required property$")
+
+
+@dataclass(frozen=True)
+class SchemaSet:
+    """All schemas of one folder, ready to validate documents of each kind."""
+
+    folder: Path
+
+    @cached_property
+    def registry(self) -> Registry[Any]:
+        resources = []
+        for file in sorted(self.folder.glob("*.schema.json")):
+            contents = json.loads(file.read_text(encoding="utf-8"))
+            resource = Resource.from_contents(contents, default_specification=DRAFT202012)
+            resources.append((file.resolve().as_uri(), resource))
+        return Registry().with_resources(resources)
+
+    @cached_property
+    def validators(self) -> dict[str, Draft202012Validator]:
+        result = {}
+        for kind in KINDS:
+            uri = (self.folder / f"{kind}.schema.json").resolve().as_uri()
+            schema = self.registry.contents(uri)
+            schema = {"$id": uri, **schema}
+            result[kind] = Draft202012Validator(
+                schema, registry=self.registry, format_checker=FormatChecker()
+            )
+        return result
+
+    def check(self, kind: str, document: Document) -> list[Problem]:
+        validator = self.validators[kind]
+        return [
+            problem
+            for error in validator.iter_errors(document.data)
+            for problem in _translate(error, document, validator)
+        ]
+
+
+def schema_folder(root: Path) -> Path:
+    local = root / "schemas"
+    return local if (local / "procedure.schema.json").exists() else PACKAGED_SCHEMAS
+
+
+def _translate(error: ValidationError, doc: Document,
+               validator: Draft202012Validator) -> Iterator[Problem]:
+    path: JsonPath = tuple(error.absolute_path)
+    keyword = str(error.validator)
+    if keyword == "required":
+        yield from _missing(error, doc, path, validator)
+    elif keyword in ("additionalProperties", "unevaluatedProperties"):
+        yield from _unknown_keys(error, doc, path)
+    else:
+        line, column = doc.position(path)
+        code, message, hint = _describe(error, doc, path, validator)
+        hint = _hint_from_schema(error, validator) or hint
+        yield Problem(doc.path, line, column, code, message, hint)
+
+
+def _missing(error: ValidationError, doc: Document, path: JsonPath,
+             validator: Draft202012Validator) -> Iterator[Problem]:
+    match = _REQUIRED.match(error.message)
+    key = match.group(1) if match else "?"
+    title = _title(error.schema, key)
+    line, column = doc.position(path)
+    where = f"trong `{_label(path)}`" if path else "ở đầu tệp"
+    yield Problem(doc.path, line, column, "missing-key",
+                  f"Thiếu trường bắt buộc `{key}`{title} {where}.",
+                  _hint_from_schema(error, validator) or f"Thêm dòng `{key}: …` (xem mẫu "
+                  "bằng `tthc new`).")
+
+
+def _unknown_keys(error: ValidationError, doc: Document, path: JsonPath) -> Iterator[Problem]:
+    allowed = list(error.schema.get("properties", {}))
+    instance = error.instance if isinstance(error.instance, dict) else {}
+    for key in instance:
+        if key in allowed:
+            continue
+        line, column = doc.position((*path, key), key=True)
+        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+        hint = (f"Có phải ý bạn là `{close[0]}`?" if close
+                else "Các trường được phép: " + ", ".join(f"`{k}`" for k in allowed) + ".")
+        yield Problem(doc.path, line, column, "unknown-key",
+                      f"Trường `{key}` không có trong mẫu dữ liệu.", hint)
+
+
+def _describe(error: ValidationError, doc: Document, path: JsonPath,
+              validator: Draft202012Validator) -> tuple[str, str, str]:
+    keyword = str(error.validator)
+    label = f"`{_label(path)}`" if path else "Tệp"
+    value = error.instance
+    if keyword == "type":
+        return _wrong_type(error, doc, path, label)
+    if keyword in ("enum", "const"):
+        options = error.validator_value if keyword == "enum" else [error.validator_value]
+        return ("invalid-value", f"{label}: giá trị `{_show(value)}` không hợp lệ.",
+                "Chọn một trong: " + ", ".join(f"`{o}`" for o in options) + ".")
+    if keyword == "pattern":
+        return ("invalid-format", f"{label}: `{_show(value)}` không đúng định dạng.",
+                f"Định dạng yêu cầu (biểu thức chính quy): `{error.validator_value}`.")
+    if keyword == "format":
+        if error.validator_value == "date":
+            return ("invalid-date", f"{label}: `{_show(value)}` không phải ngày hợp lệ.",
+                    "Viết ngày theo ISO 8601: NNNN-TT-NN, ví dụ `2020-08-03`.")
+        return ("invalid-format", f"{label}: `{_show(value)}` không đúng định dạng "
+                f"{error.validator_value}.", "Kiểm tra lại giá trị.")
+    if keyword in ("minItems", "minProperties"):
+        return ("empty-list", f"{label} cần ít nhất {error.validator_value} mục.",
+                "Thêm mục còn thiếu hoặc xóa hẳn trường nếu nó không bắt buộc.")
+    if keyword == "minLength":
+        return ("empty-value", f"{label} không được để trống.",
+                "Điền nội dung hoặc xóa hẳn trường nếu nó không bắt buộc.")
+    if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        return ("out-of-range", f"{label}: `{_show(value)}` nằm ngoài giới hạn cho phép.",
+                f"Giới hạn: {keyword} {error.validator_value}.")
+    code = _code_from_schema(error, validator) or "schema"
+    return (code, f"{label}: không thỏa quy tắc của mẫu dữ liệu ({error.message}).",
+            "Xem mô tả trường trong schemas/.")
+
+
+def _wrong_type(error: ValidationError, doc: Document, path: JsonPath,
+                label: str) -> tuple[str, str, str]:
+    expected = error.validator_value
+    expected_list = expected if isinstance(expected, list) else [expected]
+    wanted = " hoặc ".join(_TYPE_NAMES.get(t, t) for t in expected_list)
+    source = doc.scalar_source(path)
+    if "string" in expected_list and source is not None and not isinstance(error.instance, str):
+        code = "quote-code" if "pattern" in error.schema else "wrong-type"
+        return (code, f"{label}: `{source}` được YAML đọc thành "
+                f"{_TYPE_NAMES[_json_type(error.instance)]}, không phải văn bản.",
+                f"Đặt giá trị trong dấu nháy đơn: '{source}' (YAML đọc 2.000100 thành "
+                "2.0001, và yes/no thành đúng/sai).")
+    return ("wrong-type", f"{label} phải là {wanted}, không phải "
+            f"{_TYPE_NAMES[_json_type(error.instance)]}.",
+            "Sửa giá trị cho đúng kiểu; xem mẫu bằng `tthc new`.")
+
+
+def _hint_from_schema(error: ValidationError, validator: Draft202012Validator) -> str:
+    for schema in _schemas_on_path(error, validator):
+        if "x-goi-y" in schema:
+            return str(schema["x-goi-y"])
+    return ""
+
+
+def _code_from_schema(error: ValidationError, validator: Draft202012Validator) -> str:
+    for schema in _schemas_on_path(error, validator):
+        if "x-ma-loi" in schema:
+            return str(schema["x-ma-loi"])
+    return ""
+
+
+def _schemas_on_path(error: ValidationError,
+                     validator: Draft202012Validator) -> Iterator[dict[str, Any]]:
+    """The failing subschema, then its enclosing subschemas up to the nearest `$ref`."""
+    if isinstance(error.schema, dict):
+        yield error.schema
+    trail: list[Any] = [validator.schema]
+    node: Any = validator.schema
+    for step in error.relative_schema_path:
+        if isinstance(node, dict) and step in node:
+            node = node[step]
+        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+        else:
+            break
+        trail.append(node)
+    for schema in reversed(trail[:-1]):
+        if isinstance(schema, dict):
+            yield schema
+
+
+def _title(schema: Any, key: str) -> str:
+    if isinstance(schema, dict):
+        prop = schema.get("properties", {}).get(key, {})
+        if isinstance(prop, dict) and prop.get("title"):
+            return f" ({prop['title']})"
+    return ""
+
+
+def _label(path: JsonPath) -> str:
+    text = ""
+    for item in path:
+        text += f"[{item}]" if isinstance(item, int) else (f".{item}" if text else str(item))
+    return text
+
+
+def _show(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _json_type(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "integer"
+    if isinstance(value, float):
+        return "number"
+    if isinstance(value, list):
+        return "array"
+    if isinstance(value, dict):
+        return "object"
+    return "string"

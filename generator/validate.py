@@ -1,0 +1,46 @@
+"""`tthc validate`: load → schema → cross-checks → one report with every problem."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from .catalog import load_catalog
+from .crosscheck import check_catalog
+from .problems import Report
+from .schemas import SchemaSet, schema_folder
+
+
+def validate(root: Path, only: Sequence[Path] = (),
+             progress: Callable[[int], None] | None = None) -> Report:
+    """Validate the whole catalogue under `root`; keep problems of files under `only`."""
+    catalog = load_catalog(root, progress)
+    schemas = SchemaSet(schema_folder(root))
+    report = Report(files_checked=len(catalog.entries))
+    report.extend(catalog.problems)
+    for entry in catalog.entries:
+        report.extend(schemas.check(entry.kind, entry.doc))
+    report.extend(check_catalog(catalog))
+    if only:
+        report = _restrict(report, root, only)
+    return report
+
+
+def find_root(start: Path) -> Path | None:
+    """The nearest folder at or above `start` that holds a `content/` folder."""
+    here = start.resolve()
+    for folder in (here, *here.parents):
+        if (folder / "content").is_dir():
+            return folder
+    return None
+
+
+def _restrict(report: Report, root: Path, only: Sequence[Path]) -> Report:
+    prefixes = [p.resolve().relative_to(root.resolve()).as_posix() for p in only]
+    if "." in prefixes:
+        return report
+    kept = Report(files_checked=report.files_checked)
+    kept.extend(p for p in report.problems
+                if any(p.path == pre or p.path.startswith(pre.rstrip("/") + "/")
+                       for pre in prefixes))
+    return kept

@@ -1,0 +1,46 @@
+"""Examples are tests: every valid and invalid example tree is checked automatically."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from examples import Example, examples, found, make_tree
+
+from generator.problems import Severity
+from generator.validate import validate
+
+INVALID = examples("invalid")
+VALID = examples("valid")
+
+
+def test_base_catalogue_is_clean(tmp_path: Path) -> None:
+    report = validate(make_tree(tmp_path))
+    assert [str(p) for p in report] == []
+    assert report.files_checked >= 9
+
+
+@pytest.mark.parametrize("example", VALID, ids=lambda e: e.name)
+def test_valid_example(example: Example, tmp_path: Path) -> None:
+    report = validate(make_tree(tmp_path, example))
+    assert [str(p) for p in report.errors] == []
+    assert found(report.warnings) == example.expected(), [str(p) for p in report]
+
+
+@pytest.mark.parametrize("example", INVALID, ids=lambda e: e.name)
+def test_invalid_example(example: Example, tmp_path: Path) -> None:
+    expected = example.expected()
+    assert expected, f"{example.name} has no expect.txt"
+    report = validate(make_tree(tmp_path, example))
+    assert found(list(report)) == expected, "\n".join(str(p) for p in report)
+    assert any(p.severity is Severity.ERROR for p in report)
+
+
+def test_every_problem_message_is_located_and_hinted(tmp_path: Path) -> None:
+    """Across all invalid examples: a file, a line, a column and a fix hint every time."""
+    for example in INVALID:
+        root = tmp_path / example.folder.name
+        for problem in validate(make_tree(root, example)):
+            assert problem.line >= 1 and problem.column >= 1
+            assert problem.hint, str(problem)
+            assert str(problem).startswith(f"{problem.path}:{problem.line}:{problem.column}: [")
