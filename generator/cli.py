@@ -100,21 +100,24 @@ def _fmt(args: argparse.Namespace) -> int:
     from .fmt import format_paths
 
     root = _root(args, args.paths)
-    return format_paths(root, args.paths, check=args.check)
+    code: int = format_paths(root, args.paths, check=args.check)
+    return code
 
 
 def _new(args: argparse.Namespace) -> int:
     from .scaffold import write_new
 
-    return write_new(_root(args), args.kind, agency=args.agency, ma=args.ma, so=args.so,
-                     year=args.year)
+    code: int = write_new(_root(args), args.kind, agency=args.agency, ma=args.ma, so=args.so,
+                          year=args.year)
+    return code
 
 
 def _build(args: argparse.Namespace) -> int:
     from .site import build_site
 
     root = _root(args)
-    return build_site(root, args.out or root / "site")
+    code: int = build_site(root, args.out or root / "site")
+    return code
 
 
 def _progress(label: str):  # type: ignore[no-untyped-def]

@@ -237,8 +237,9 @@ def _check_decision_dates(catalog: Catalog, index: Index) -> Iterator[Problem]:
         notice = working_days_between(signed, effective)
         if notice < required:
             yield entry.problem(("ngay_hieu_luc",), "short-notice",
-                                f"Quyết định ký {signed:%d/%m/%Y}, có hiệu lực {effective:%d/%m/%Y}:"
-                                f" chỉ {notice} ngày làm việc, dưới mức {required} ngày.",
+                                f"Quyết định ký {signed:%d/%m/%Y}, có hiệu lực "
+                                f"{effective:%d/%m/%Y}: chỉ {notice} ngày làm việc, "
+                                f"dưới mức {required} ngày.",
                                 "NĐ 48/2013/NĐ-CP: công bố chậm nhất 20 ngày làm việc (bộ) "
                                 "hoặc 05 ngày làm việc (tỉnh) trước ngày hiệu lực.",
                                 warning=True)
@@ -282,14 +283,14 @@ def _check_item(item: AnnexItem, index: Index) -> Iterator[Problem]:
     if procedure is None:
         yield _missing_procedure(item, local)
         return
-    own = _str(decision.data.get("co_quan_ban_hanh")) == _str(procedure.data.get("co_quan_cong_bo"))
+    owner = _str(procedure.data.get("co_quan_cong_bo"))
     if not item.announces:
         return
-    if not own:
+    if _str(decision.data.get("co_quan_ban_hanh")) != owner:
         if not local:
             yield decision.problem(item.path, "outside-scope",
-                                   f"Thủ tục `{code}` thuộc {procedure.data.get('co_quan_cong_bo')};"
-                                   " quyết định chỉ được công bố thủ tục của cơ quan mình.",
+                                   f"Thủ tục `{code}` thuộc {owner}; quyết định chỉ được "
+                                   "công bố thủ tục của cơ quan mình.",
                                    "Tỉnh chỉ công bố thông tin địa phương: thêm "
                                    "`thong_tin_dia_phuong`, không sửa hồ sơ của bộ.")
         elif _str(item.item.get("ten")) != _str(procedure.data.get("ten")):
@@ -304,14 +305,16 @@ def _check_own_announcement(item: AnnexItem, procedure: Entry, index: Index) -> 
         if _str(item.item.get("ten")) != _str(procedure.data.get("ten")):
             yield _name_mismatch(item, procedure, warning=False)
         return
-    here, there = _date(item.decision, "ngay_hieu_luc"), _date(named, "ngay_hieu_luc") if named else None
-    if named is not None and here is not None and there is not None and there >= here:
+    here, there = _date(item.decision, "ngay_hieu_luc"), _date(named, "ngay_hieu_luc")
+    if here is not None and there is not None and there >= here:
         return  # a later decision amended it again
+    named_number = procedure.data.get("quyet_dinh_cong_bo")
+    this_number = item.decision.data.get("so_ky_hieu")
     yield item.decision.problem(item.path, "stale-procedure",
                                 f"Phụ lục công bố `{item.code}` nhưng tệp {procedure.path} ghi "
-                                f"`quyet_dinh_cong_bo: {procedure.data.get('quyet_dinh_cong_bo')}`.",
+                                f"`quyet_dinh_cong_bo: {named_number}`.",
                                 "Cập nhật tệp thủ tục theo quyết định này và sửa "
-                                f"`quyet_dinh_cong_bo` thành `{item.decision.data.get('so_ky_hieu')}`.")
+                                f"`quyet_dinh_cong_bo` thành `{this_number}`.")
 
 
 def _missing_procedure(item: AnnexItem, local: bool) -> Problem:
@@ -390,7 +393,8 @@ def _check_announcements(catalog: Catalog, index: Index) -> Iterator[Problem]:
                                     "sửa `quyet_dinh_cong_bo`.")
         elif len(listing) > 1:
             yield procedure.problem(where, "ambiguous-decision",
-                                    f"Có {len(listing)} quyết định `{number}` cùng công bố `{code}`.",
+                                    f"Có {len(listing)} quyết định `{number}` cùng công bố "
+                                    f"`{code}`.",
                                     "Số ký hiệu trùng giữa các năm; kiểm tra và gộp/sửa.")
         else:
             yield from _check_levels(procedure, listing[0])
@@ -495,7 +499,10 @@ def _annex_items(decision: Entry) -> Iterator[AnnexItem]:
                 yield AnnexItem(decision, list_name, i, code, name)
 
 
-def _strings(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+KeyPath = tuple[str | int, ...]
+
+
+def _strings(value: Any, path: KeyPath) -> Iterator[tuple[KeyPath, str]]:
     if isinstance(value, str):
         yield path, value
     elif isinstance(value, dict):

@@ -155,6 +155,7 @@ class _Builder:
         if isinstance(node, yaml.SequenceNode):
             self._check_tag(node, _TAG + "seq")
             return [self.build(item, depth + 1) for item in node.value]
+        assert isinstance(node, yaml.MappingNode)
         self._check_tag(node, _TAG + "map")
         return self._mapping(node, depth)
 
@@ -217,6 +218,7 @@ class _Builder:
 
 
 def _to_int(text: str) -> int:
+    """YAML 1.1 integers as PyYAML resolves them (sign, 0x, 0o, 0b, sexagesimal, 0-octal)."""
     clean = text.replace("_", "")
     sign = -1 if clean.startswith("-") else 1
     clean = clean.lstrip("+-")
@@ -227,7 +229,10 @@ def _to_int(text: str) -> int:
     if clean.startswith("0b"):
         return sign * int(clean[2:], 2)
     if ":" in clean:
-        return sign * sum(int(part) * 60**i for i, part in enumerate(reversed(clean.split(":"))))
+        total = 0
+        for part in clean.split(":"):
+            total = total * 60 + int(part)
+        return sign * total
     if len(clean) > 1 and clean.startswith("0"):
         return sign * int(clean, 8)
     return sign * int(clean)
@@ -242,7 +247,7 @@ def _to_float(text: str) -> float:
     if ":" in clean:
         sign = -1.0 if clean.startswith("-") else 1.0
         parts = clean.lstrip("+-").split(":")
-        return sign * sum(float(p) * 60**i for i, p in enumerate(reversed(parts)))
+        return sign * sum(float(p) * 60.0**i for i, p in enumerate(reversed(parts)))
     return float(clean)
 
 

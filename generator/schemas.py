@@ -95,7 +95,7 @@ def _missing(error: ValidationError, doc: Document, path: JsonPath,
              validator: Draft202012Validator) -> Iterator[Problem]:
     match = _REQUIRED.match(error.message)
     key = match.group(1) if match else "?"
-    title = _title(error.schema, key)
+    title = _title(_schema_of(error), key)
     line, column = doc.position(path)
     where = f"trong `{_label(path)}`" if path else "ở đầu tệp"
     yield Problem(doc.path, line, column, "missing-key",
@@ -105,7 +105,7 @@ def _missing(error: ValidationError, doc: Document, path: JsonPath,
 
 
 def _unknown_keys(error: ValidationError, doc: Document, path: JsonPath) -> Iterator[Problem]:
-    allowed = list(error.schema.get("properties", {}))
+    allowed = list(_schema_of(error).get("properties", {}))
     instance = error.instance if isinstance(error.instance, dict) else {}
     for key in instance:
         if key in allowed:
@@ -126,27 +126,27 @@ def _describe(error: ValidationError, doc: Document, path: JsonPath,
     if keyword == "type":
         return _wrong_type(error, doc, path, label)
     if keyword in ("enum", "const"):
-        options = error.validator_value if keyword == "enum" else [error.validator_value]
+        options = _expected(error) if keyword == "enum" else [_expected(error)]
         return ("invalid-value", f"{label}: giá trị `{_show(value)}` không hợp lệ.",
                 "Chọn một trong: " + ", ".join(f"`{o}`" for o in options) + ".")
     if keyword == "pattern":
         return ("invalid-format", f"{label}: `{_show(value)}` không đúng định dạng.",
-                f"Định dạng yêu cầu (biểu thức chính quy): `{error.validator_value}`.")
+                f"Định dạng yêu cầu (biểu thức chính quy): `{_expected(error)}`.")
     if keyword == "format":
-        if error.validator_value == "date":
+        if _expected(error) == "date":
             return ("invalid-date", f"{label}: `{_show(value)}` không phải ngày hợp lệ.",
                     "Viết ngày theo ISO 8601: NNNN-TT-NN, ví dụ `2020-08-03`.")
         return ("invalid-format", f"{label}: `{_show(value)}` không đúng định dạng "
-                f"{error.validator_value}.", "Kiểm tra lại giá trị.")
+                f"{_expected(error)}.", "Kiểm tra lại giá trị.")
     if keyword in ("minItems", "minProperties"):
-        return ("empty-list", f"{label} cần ít nhất {error.validator_value} mục.",
+        return ("empty-list", f"{label} cần ít nhất {_expected(error)} mục.",
                 "Thêm mục còn thiếu hoặc xóa hẳn trường nếu nó không bắt buộc.")
     if keyword == "minLength":
         return ("empty-value", f"{label} không được để trống.",
                 "Điền nội dung hoặc xóa hẳn trường nếu nó không bắt buộc.")
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         return ("out-of-range", f"{label}: `{_show(value)}` nằm ngoài giới hạn cho phép.",
-                f"Giới hạn: {keyword} {error.validator_value}.")
+                f"Giới hạn: {keyword} {_expected(error)}.")
     code = _code_from_schema(error, validator) or "schema"
     return (code, f"{label}: không thỏa quy tắc của mẫu dữ liệu ({error.message}).",
             "Xem mô tả trường trong schemas/.")
@@ -154,12 +154,12 @@ def _describe(error: ValidationError, doc: Document, path: JsonPath,
 
 def _wrong_type(error: ValidationError, doc: Document, path: JsonPath,
                 label: str) -> tuple[str, str, str]:
-    expected = error.validator_value
+    expected = _expected(error)
     expected_list = expected if isinstance(expected, list) else [expected]
-    wanted = " hoặc ".join(_TYPE_NAMES.get(t, t) for t in expected_list)
+    wanted = " hoặc ".join(_TYPE_NAMES.get(str(t), str(t)) for t in expected_list)
     source = doc.scalar_source(path)
     if "string" in expected_list and source is not None and not isinstance(error.instance, str):
-        code = "quote-code" if "pattern" in error.schema else "wrong-type"
+        code = "quote-code" if "pattern" in _schema_of(error) else "wrong-type"
         return (code, f"{label}: `{source}` được YAML đọc thành "
                 f"{_TYPE_NAMES[_json_type(error.instance)]}, không phải văn bản.",
                 f"Đặt giá trị trong dấu nháy đơn: '{source}' (YAML đọc 2.000100 thành "
@@ -186,21 +186,28 @@ def _code_from_schema(error: ValidationError, validator: Draft202012Validator) -
 def _schemas_on_path(error: ValidationError,
                      validator: Draft202012Validator) -> Iterator[dict[str, Any]]:
     """The failing subschema, then its enclosing subschemas up to the nearest `$ref`."""
-    if isinstance(error.schema, dict):
-        yield error.schema
+    if _schema_of(error):
+        yield _schema_of(error)
     trail: list[Any] = [validator.schema]
     node: Any = validator.schema
     for step in error.relative_schema_path:
-        if isinstance(node, dict) and step in node:
-            node = node[step]
-        elif isinstance(node, list) and isinstance(step, int) and step < len(node):
-            node = node[step]
-        else:
+        inside_dict = isinstance(node, dict) and step in node
+        inside_list = isinstance(node, list) and isinstance(step, int) and step < len(node)
+        if not (inside_dict or inside_list):
             break
+        node = node[step]
         trail.append(node)
     for schema in reversed(trail[:-1]):
         if isinstance(schema, dict):
             yield schema
+
+
+def _schema_of(error: ValidationError) -> dict[str, Any]:
+    return error.schema if isinstance(error.schema, dict) else {}
+
+
+def _expected(error: ValidationError) -> Any:
+    return error.validator_value
 
 
 def _title(schema: Any, key: str) -> str:
