@@ -331,12 +331,7 @@ def _missing_procedure(item: AnnexItem, local: bool) -> Problem:
 
 
 def _check_uncoded(item: AnnexItem) -> Iterator[Problem]:
-    if item.list_name == "bai_bo" and not item.item.get("ghi_chu"):
-        yield item.decision.problem(item.path[:-1], "missing-note",
-                                    "Thủ tục bãi bỏ không có mã thì phải có `ghi_chu`.",
-                                    "Ghi rõ thủ tục nào bị bãi bỏ (tên, văn bản quy định) "
-                                    "trong `ghi_chu`.")
-    elif item.announces:
+    if item.announces:
         yield item.decision.problem(item.path[:-1], "no-code",
                                     "Mục chưa có mã thủ tục nên chưa đối chiếu được với tệp thủ "
                                     "tục.", "Bổ sung mã khi CSDL quốc gia cấp mã.", warning=True)

@@ -147,6 +147,8 @@ class _Builder:
 
     def build(self, node: yaml.Node, depth: int = 0) -> Any:
         self.nodes += 1
+        if self.fatal:
+            return None
         if self.nodes > MAX_NODES or depth > MAX_DEPTH:
             self._fatal_limit(node, depth > MAX_DEPTH)
             return None
@@ -163,6 +165,8 @@ class _Builder:
         result: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             key = self.build(key_node, depth + 1)
+            if self.fatal:
+                break
             if not isinstance(key, str):
                 self._add(key_node, "yaml-key-type", f"Khóa `{key_node.value}` không phải chữ.",
                           "Khóa là tên trường viết thường, không dấu, nối bằng `_`.")

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .codes import CODES
+
 
 class Severity(StrEnum):
     ERROR = "error"
@@ -26,6 +28,10 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+
+    def __post_init__(self) -> None:
+        if self.code not in CODES:
+            raise ValueError(f"undocumented problem code {self.code!r}: add it to codes.py")
 
     def __str__(self) -> str:
         label = "" if self.severity is Severity.ERROR else "cảnh báo: "
