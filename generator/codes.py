@@ -59,6 +59,7 @@ CODES: dict[str, str] = {
     "huyen-after-reform": "Cấp huyện trong bản có hiệu lực từ 01/7/2025.",
     "date-order": "Ngày sau sớm hơn ngày trước.",
     "short-notice": "Công bố chưa đủ 20 (bộ) / 5 (tỉnh) ngày làm việc trước hiệu lực.",
+    "amount-separator": "Số tiền viết dấu chấm ngăn cách hàng nghìn (50.000 thành 50).",
     "raw-html": "Văn bản chứa thẻ HTML.",
     "original-missing": "Không tìm thấy văn bản gốc đã khai báo.",
     "original-hash": "Mã băm văn bản gốc không khớp.",

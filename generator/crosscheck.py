@@ -28,6 +28,7 @@ NOTICE_DAYS = {"tinh": 5}       # NĐ 48/2013: provinces 5 working days, others 
 DEFAULT_NOTICE_DAYS = 20
 ANNOUNCING_LISTS = ("moi_ban_hanh", "sua_doi_bo_sung")
 ANNEX_LISTS = ("moi_ban_hanh", "sua_doi_bo_sung", "thay_the", "bai_bo")
+_THOUSANDS = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
 
 
@@ -99,7 +100,7 @@ def check_catalog(catalog: Catalog) -> list[Problem]:
     problems: list[Problem] = []
     for check in (_check_files, _check_references, _check_decision_dates, _check_annexes,
                   _check_announcements, _check_abolished_in_force, _check_raw_html,
-                  _check_originals):
+                  _check_amounts, _check_originals):
         problems.extend(check(catalog, index))
     return problems
 
@@ -442,6 +443,22 @@ def _check_raw_html(catalog: Catalog, index: Index) -> Iterator[Problem]:
                                     "văn, không định dạng.",
                                     "Bỏ thẻ HTML; xuống dòng bằng dòng mới, liệt kê bằng `-`.",
                                     warning=True)
+
+
+def _check_amounts(catalog: Catalog, index: Index) -> Iterator[Problem]:
+    """`so_tien: 50.000` is 50 to YAML: a Vietnamese thousands separator silently lost."""
+    for entry in catalog.of_kind("procedure"):
+        for i, channel in enumerate(_list(entry.data.get("cach_thuc_thuc_hien"))):
+            fees = _list(channel.get("phi_le_phi")) if isinstance(channel, dict) else []
+            for j, fee in enumerate(fees):
+                path = ("cach_thuc_thuc_hien", i, "phi_le_phi", j, "so_tien")
+                written = entry.doc.scalar_source(path) if isinstance(fee, dict) else None
+                if written and isinstance(fee.get("so_tien"), float) and _THOUSANDS.match(written):
+                    meant = written.replace(".", "")
+                    yield entry.problem(path, "amount-separator",
+                                        f"`so_tien: {written}` được đọc thành "
+                                        f"{fee['so_tien']:g}, không phải {meant}.",
+                                        f"Viết liền, không dấu chấm: `so_tien: {meant}`.")
 
 
 def _check_originals(catalog: Catalog, index: Index) -> Iterator[Problem]:
