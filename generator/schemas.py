@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .fastcheck import Check, Unsupported, compile_schema
 from .loader import Document, JsonPath
 from .problems import Problem
 
@@ -52,23 +53,65 @@ class SchemaSet:
 
     @cached_property
     def validators(self) -> dict[str, Draft202012Validator]:
+        formats = FormatChecker()
+        return {kind: Draft202012Validator(schema, format_checker=formats)
+                for kind, schema in self.flat.items()}
+
+    @cached_property
+    def flat(self) -> dict[str, dict[str, Any]]:
+        """Each kind's schema with every `$ref` inlined (validates faster, same meaning)."""
         result = {}
         for kind in KINDS:
             uri = (self.folder / f"{kind}.schema.json").resolve().as_uri()
-            schema = self.registry.contents(uri)
-            schema = {"$id": uri, **schema}
-            result[kind] = Draft202012Validator(
-                schema, registry=self.registry, format_checker=FormatChecker()
-            )
+            resolver = self.registry.resolver(uri)
+            result[kind] = _inline(self.registry.contents(uri), resolver, depth=0)
+        return result
+
+    @cached_property
+    def fast(self) -> dict[str, Check | None]:
+        result: dict[str, Check | None] = {}
+        for kind, schema in self.flat.items():
+            try:
+                result[kind] = compile_schema(schema, FormatChecker())
+            except Unsupported:
+                result[kind] = None
         return result
 
     def check(self, kind: str, document: Document) -> list[Problem]:
+        fast = self.fast[kind]
+        if fast is not None and fast(document.data):
+            return []
         validator = self.validators[kind]
         return [
             problem
             for error in validator.iter_errors(document.data)
             for problem in _translate(error, document, validator)
         ]
+
+
+def _inline(node: Any, resolver: Any, depth: int) -> Any:
+    """Replace `{"$ref": X, …}` by the schema X names, keeping sibling keywords."""
+    if depth > 32:
+        raise ValueError("schema $ref chain too deep (recursive schema?)")
+    if isinstance(node, list):
+        return [_inline(item, resolver, depth) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" not in node:
+        return {key: (value if key == "$defs" else _inline(value, resolver, depth))
+                for key, value in node.items() if key != "$defs"}
+    resolved = resolver.lookup(node["$ref"])
+    target = _inline(resolved.contents, resolved.resolver, depth + 1)
+    siblings = {k: _inline(v, resolver, depth) for k, v in node.items() if k != "$ref"}
+    clash = [k for k in siblings if k in target and not _is_annotation(k)]
+    if clash:
+        return {**{k: v for k, v in siblings.items() if _is_annotation(k)},
+                "allOf": [target, {k: v for k, v in siblings.items() if not _is_annotation(k)}]}
+    return {**target, **siblings}
+
+
+def _is_annotation(keyword: str) -> bool:
+    return keyword in ("title", "description") or keyword.startswith("x-")
 
 
 def schema_folder(root: Path) -> Path:
