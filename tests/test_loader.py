@@ -115,6 +115,6 @@ def test_tab_indentation_gets_a_specific_hint() -> None:
 
 def test_invalid_utf8_position() -> None:
     with pytest.raises(LoadError) as caught:
-        load_bytes("a: ok\nb: Vi".encode() + b"\xea\xa3t\n", "t")
+        load_bytes(b"a: ok\nb: Vi" + b"\xea\xa3t\n", "t")
     problem = caught.value.problems[0]
     assert (problem.code, problem.line, problem.column) == ("not-utf8", 2, 6)
