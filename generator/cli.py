@@ -88,7 +88,12 @@ def _validate(args: argparse.Namespace) -> int:
         if not path.exists() and not path.is_symlink():
             _usage(f"không có tệp hoặc thư mục {path}")
     root = _root(args, args.paths)
+    for path in args.paths:
+        if not path.resolve().is_relative_to(root.resolve()):
+            _usage(f"{path} nằm ngoài dự án {root}")
     report = validate(root, args.paths, _progress("Đã đọc"))
+    if sys.stderr.isatty():
+        print("\r\033[K", end="", file=sys.stderr)
     sys.stdout.write(render(report, args.format))
     if args.format != "text":
         print(summary(report), file=sys.stderr)
