@@ -21,6 +21,7 @@ CODES: dict[str, str] = {
     "not-a-mapping": "Tệp không phải một nhóm `khóa: giá trị`.",
     "unexpected-file": "Tệp nằm ngoài cấu trúc thư mục nội dung.",
     "symlink-outside": "Liên kết tượng trưng trỏ ra ngoài kho.",
+    "fmt-roundtrip": "`tthc fmt` từ chối ghi vì bản định dạng lại không đọc ra đúng dữ liệu cũ.",
     # shape (the JSON Schemas)
     "missing-key": "Thiếu trường bắt buộc.",
     "unknown-key": "Trường không có trong mẫu dữ liệu (gõ sai tên?).",
