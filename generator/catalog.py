@@ -25,6 +25,9 @@ from .problems import Problem
 
 KIND_BY_FOLDER = {"agencies": "agency", "procedures": "procedure", "decisions": "decision",
                   "vocab": "vocab"}
+# Files kept beside the YAML they belong to: signed originals (`van_ban_goc`), forms (`mau_don`).
+ATTACHMENTS = {".pdf", ".doc", ".docx", ".xls", ".xlsx", ".odt", ".ods", ".rtf", ".png", ".jpg",
+               ".jpeg"}
 _DEPTH = {"agency": 0, "procedure": 1, "decision": 2, "vocab": 0}
 _LAYOUT_HINT = ("Đặt tệp theo cấu trúc: content/procedures/<cơ-quan>/<mã>.yaml, "
                 "content/decisions/<cơ-quan>/<năm>/<số-ký-hiệu>.yaml, "
@@ -62,6 +65,7 @@ class Catalog:
     root: Path
     entries: list[Entry] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    unreadable: set[str] = field(default_factory=set)  # paths of files that failed to load
 
     def of_kind(self, kind: str) -> list[Entry]:
         return [e for e in self.entries if e.kind == kind]
@@ -74,6 +78,8 @@ def load_catalog(root: Path, progress: Callable[[int], None] | None = None) -> C
         entry = _load(path, display, catalog.problems)
         if entry is not None:
             catalog.entries.append(entry)
+        elif path.suffix == ".yaml":
+            catalog.unreadable.add(display)
         if progress is not None and count % 500 == 0:
             progress(count)
     return catalog
@@ -91,12 +97,19 @@ def _discover(root: Path, problems: list[Problem]) -> Iterator[tuple[Path, str]]
                 dirnames.remove(name)
         for name in sorted(filenames):
             path = here / name
-            if name.startswith(".") or path.suffix == ".md":
+            if name.startswith("."):
                 continue
             if path.is_symlink() and not _inside(path, real_root):
                 problems.append(_outside(path, root))
                 continue
+            if path.suffix == ".md" or _is_attachment(path, content):
+                continue
             yield path, path.relative_to(root).as_posix()
+
+
+def _is_attachment(path: Path, content: Path) -> bool:
+    folder = path.relative_to(content).parts[0]
+    return folder in ("procedures", "decisions") and path.suffix.lower() in ATTACHMENTS
 
 
 def _load(path: Path, display: str, problems: list[Problem]) -> Entry | None:
@@ -114,8 +127,9 @@ def _load(path: Path, display: str, problems: list[Problem]) -> Entry | None:
         return None
     problems.extend(doc.problems)
     if not isinstance(doc.data, dict):
+        empty = "Tệp rỗng. " if doc.data is None else ""
         problems.append(Problem(display, 1, 1, "not-a-mapping",
-                                "Tệp phải là một nhóm trường `khóa: giá trị`.",
+                                empty + "Tệp phải là một nhóm trường `khóa: giá trị`.",
                                 "Bắt đầu tệp bằng dòng `# yaml-language-server: …` rồi các "
                                 "trường; dùng `tthc new` để tạo tệp mẫu."))
         return None
@@ -123,14 +137,15 @@ def _load(path: Path, display: str, problems: list[Problem]) -> Entry | None:
 
 
 def _inside(path: Path, real_root: Path) -> bool:
+    """True for a symlink that resolves to an existing file or folder inside the project."""
     try:
-        path.resolve().relative_to(real_root)
-    except ValueError:
+        target = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # dangling, or a loop
         return False
-    return True
+    return target.is_relative_to(real_root)
 
 
 def _outside(path: Path, root: Path) -> Problem:
     return Problem(path.relative_to(root).as_posix(), 1, 1, "symlink-outside",
-                   f"Liên kết tượng trưng trỏ ra ngoài kho nội dung ({os.readlink(path)}).",
+                   f"Liên kết tượng trưng hỏng hoặc trỏ ra ngoài kho ({os.readlink(path)}).",
                    "Sao chép tệp vào kho thay vì dùng symlink; nội dung phải nằm trong git.")

@@ -11,6 +11,7 @@ CODES: dict[str, str] = {
     "file-too-large": "Tệp vượt giới hạn kích thước.",
     "binary-file": "Tệp nhị phân, không phải văn bản YAML.",
     "not-utf8": "Tệp không mã hóa UTF-8.",
+    "control-character": "Ký tự ẩn (ngắt trang, ngắt dòng Unicode…) trong văn bản.",
     "yaml-syntax": "Lỗi cú pháp YAML (thụt lề, dấu hai chấm, dấu nháy, Tab, nhiều tài liệu).",
     "duplicate-key": "Một khóa xuất hiện hai lần trong cùng nhóm.",
     "yaml-tag": "Thẻ YAML đặc biệt (`!!python/…`, `!tag`, `<<`) không được phép.",
@@ -20,7 +21,7 @@ CODES: dict[str, str] = {
     "not-nfc": "Văn bản không ở dạng Unicode NFC.",
     "not-a-mapping": "Tệp không phải một nhóm `khóa: giá trị`.",
     "unexpected-file": "Tệp nằm ngoài cấu trúc thư mục nội dung.",
-    "symlink-outside": "Liên kết tượng trưng trỏ ra ngoài kho.",
+    "symlink-outside": "Liên kết tượng trưng trỏ ra ngoài kho, hỏng hoặc vòng lặp.",
     "fmt-roundtrip": "`tthc fmt` từ chối ghi vì bản định dạng lại không đọc ra đúng dữ liệu cũ.",
     # shape (the JSON Schemas)
     "missing-key": "Thiếu trường bắt buộc.",
@@ -34,6 +35,7 @@ CODES: dict[str, str] = {
     "empty-value": "Giá trị để trống.",
     "out-of-range": "Số nằm ngoài giới hạn.",
     "online-without-channel": "Có dịch vụ công trực tuyến nhưng không có kênh nộp trực tuyến.",
+    "duplicate-item": "Mục lặp lại trong danh sách không cho phép trùng.",
     "schema": "Không thỏa một quy tắc khác của mẫu dữ liệu.",
     # cross-checks between files
     "duplicate-code": "Hai tệp thủ tục cùng mã.",

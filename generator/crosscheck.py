@@ -28,6 +28,7 @@ NOTICE_DAYS = {"tinh": 5}       # NĐ 48/2013: provinces 5 working days, others 
 DEFAULT_NOTICE_DAYS = 20
 ANNOUNCING_LISTS = ("moi_ban_hanh", "sua_doi_bo_sung")
 ANNEX_LISTS = ("moi_ban_hanh", "sua_doi_bo_sung", "thay_the", "bai_bo")
+_SAFE_PATH = re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|$))[^\\:]+$")
 _THOUSANDS = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
 
@@ -82,6 +83,11 @@ class Index:
             if number:
                 self.by_number[number].append(entry)
         self.vocab = {e.stem: _vocab_ids(e) for e in catalog.of_kind("vocab")}
+        self.paths = {e.path for e in catalog.entries}
+        # files that exist but could not be read: do not also call them missing
+        unreadable = [Path(p) for p in catalog.unreadable]
+        self.unreadable_codes = {p.stem for p in unreadable if p.parts[1] == "procedures"}
+        self.unreadable_slugs = {p.stem for p in unreadable if p.parts[1] == "decisions"}
         self.items = {id(d): list(_annex_items(d)) for d in self.decisions}
 
     def agency_type(self, agency_id: str | None) -> str | None:
@@ -148,7 +154,8 @@ def _name_matches(entry: Entry, expected: str | None, key: str) -> Iterator[Prob
         yield entry.problem((key,), "wrong-filename",
                             f"Tên tệp `{entry.stem}.yaml` không khớp `{key}` (cần "
                             f"`{expected}.yaml`).",
-                            f"Đổi tên tệp thành `{expected}.yaml`.")
+                            f"Đổi tên tệp thành `{expected}.yaml`, hoặc sửa `{key}` nếu "
+                            "chính giá trị trong tệp bị gõ sai.")
 
 
 def _duplicate_decisions(index: Index) -> Iterator[Problem]:
@@ -282,7 +289,8 @@ def _check_item(item: AnnexItem, index: Index) -> Iterator[Problem]:
     procedure = index.procedures.get(code)
     local = "thong_tin_dia_phuong" in item.item and index.is_province(decision)
     if procedure is None:
-        yield _missing_procedure(item, local)
+        if code not in index.unreadable_codes:
+            yield _missing_procedure(item, local, index)
         return
     owner = _str(procedure.data.get("co_quan_cong_bo"))
     if not item.announces:
@@ -302,6 +310,8 @@ def _check_item(item: AnnexItem, index: Index) -> Iterator[Problem]:
 
 def _check_own_announcement(item: AnnexItem, procedure: Entry, index: Index) -> Iterator[Problem]:
     named = resolve_announcing_decision(procedure, index)
+    if named is None:
+        return  # the procedure's own check reports the unresolved decision
     if named is item.decision:
         if _str(item.item.get("ten")) != _str(procedure.data.get("ten")):
             yield _name_mismatch(item, procedure, warning=False)
@@ -318,8 +328,15 @@ def _check_own_announcement(item: AnnexItem, procedure: Entry, index: Index) -> 
                                 f"`quyet_dinh_cong_bo` thành `{this_number}`.")
 
 
-def _missing_procedure(item: AnnexItem, local: bool) -> Problem:
+def _missing_procedure(item: AnnexItem, local: bool, index: Index) -> Problem:
     agency = item.decision.data.get("co_quan_ban_hanh")
+    expected = f"content/procedures/{agency}/{item.code}.yaml"
+    if expected in index.paths:
+        return item.decision.problem(item.path, "missing-procedure",
+                                     f"Tệp {expected} có, nhưng `ma` trong tệp không phải "
+                                     f"`{item.code}`.",
+                                     "Sửa `ma` trong tệp thủ tục (hoặc mã trong phụ lục) cho "
+                                     "khớp với quyết định.")
     if item.announces and not local:
         return item.decision.problem(item.path, "missing-procedure",
                                      f"Chưa có tệp thủ tục cho mã `{item.code}`.",
@@ -370,6 +387,8 @@ def _check_announcements(catalog: Catalog, index: Index) -> Iterator[Problem]:
         own = [d for d in candidates if _str(d.data.get("co_quan_ban_hanh")) == agency]
         listing = [d for d in own if any(i.code == code and i.announces for i in index.annex(d))]
         where = ("quyet_dinh_cong_bo",)
+        if not candidates and decision_slug(number) in index.unreadable_slugs:
+            continue  # the decision file exists but could not be read: reported already
         if not candidates:
             yield procedure.problem(where, "unknown-decision",
                                     f"Không có quyết định `{number}` trong content/decisions/.",
@@ -413,7 +432,8 @@ def _check_abolished_in_force(catalog: Catalog, index: Index) -> Iterator[Proble
     for decision in index.decisions:
         effective = _date(decision, "ngay_hieu_luc")
         for item in index.annex(decision):
-            if item.code and not item.announces and effective:
+            replaced_by_itself = item.field == "ma_cu" and item.code == item.item.get("ma_moi")
+            if item.code and not item.announces and effective and not replaced_by_itself:
                 abolished[item.code].append((effective, decision))
     for code, events in abolished.items():
         procedure = index.procedures.get(code)
@@ -461,12 +481,26 @@ def _check_amounts(catalog: Catalog, index: Index) -> Iterator[Problem]:
                                         f"Viết liền, không dấu chấm: `so_tien: {meant}`.")
 
 
+def _attachment(root: Path, entry: Entry, relative: str) -> Path | None:
+    """The file `relative` names beside `entry`, only if it stays inside the project."""
+    if not _SAFE_PATH.match(relative):
+        return None
+    file = (root / entry.path).parent / relative
+    try:
+        resolved = file.resolve()
+    except (OSError, RuntimeError):
+        return None
+    return file if resolved.is_relative_to(root.resolve()) else None
+
+
 def _check_originals(catalog: Catalog, index: Index) -> Iterator[Problem]:
     for decision in index.decisions:
         original = decision.data.get("van_ban_goc")
         if not isinstance(original, dict) or not isinstance(original.get("tep"), str):
             continue
-        file = (catalog.root / decision.path).parent / original["tep"]
+        file = _attachment(catalog.root, decision, original["tep"])
+        if file is None:
+            continue  # not a safe relative path: the schema reports it; never read outside
         if not file.is_file():
             yield decision.problem(("van_ban_goc", "tep"), "original-missing",
                                    f"Không tìm thấy văn bản gốc `{original['tep']}`.",

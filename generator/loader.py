@@ -15,6 +15,7 @@ JSON-like values itself, which lets it be strict where PyYAML is lenient:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,9 @@ if _CLoader is None:  # pragma: no cover - guarded by the install check below
     raise ImportError("PyYAML was built without libyaml; reinstall PyYAML with libyaml")
 
 _TAG = "tag:yaml.org,2002:"
+# C0 controls other than tab/newline/CR, DEL, C1 controls, and the Unicode line separators
+# that YAML 1.1 silently treats as line breaks (a pasted U+2028 would split a value).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 _SCALAR_TAGS = {_TAG + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
 
 PathItem = str | int
@@ -108,6 +112,8 @@ def load_bytes(raw: bytes, display: str) -> Document:
         root = yaml.compose(text, Loader=_CLoader)
     except yaml.MarkedYAMLError as exc:
         raise LoadError([_syntax_problem(display, exc, text)]) from None
+    except yaml.reader.ReaderError as exc:
+        raise LoadError([_control_problem(display, text, exc.position)]) from None
     except yaml.YAMLError as exc:
         raise LoadError([_problem(display, 1, 1, "yaml-syntax", f"YAML không hợp lệ: {exc}",
                                   "Sửa cú pháp YAML.")]) from None
@@ -119,13 +125,16 @@ def load_bytes(raw: bytes, display: str) -> Document:
 
 
 def _decode(raw: bytes, display: str) -> str:
+    if raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise LoadError([_problem(display, 1, 1, "not-utf8", "Tệp mã hóa UTF-16, không phải UTF-8.",
+                                  "Lưu lại tệp với bảng mã UTF-8.")])
     if b"\x00" in raw[:8192]:
         raise LoadError([_problem(display, 1, 1, "binary-file",
                                   "Tệp nhị phân, không phải văn bản YAML.",
                                   "Chỉ đặt tệp .yaml dạng văn bản UTF-8 trong content/; "
                                   "văn bản gốc (PDF) khai báo ở `van_ban_goc`.")])
     try:
-        return raw.decode("utf-8")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         before = raw[: exc.start]
         line = before.count(b"\n") + 1
@@ -134,6 +143,23 @@ def _decode(raw: bytes, display: str) -> str:
                                   f"Tệp không phải UTF-8 (byte 0x{raw[exc.start]:02x}).",
                                   "Lưu lại tệp với bảng mã UTF-8 (không dùng TCVN3/VNI "
                                   "hay Windows-1258).")]) from None
+    bad = _CONTROL.search(text)
+    if bad is not None:
+        raise LoadError([_control_problem(display, text, bad.start())])
+    return text
+
+
+def _control_problem(display: str, text: str, index: int) -> Problem:
+    line, column = _line_col(text, index)
+    return _problem(display, line, column, "control-character",
+                    f"Ký tự ẩn U+{ord(text[index]):04X} không được phép trong văn bản.",
+                    "Xóa ký tự ẩn (thường do dán từ Word: ngắt trang, ngắt dòng mềm); "
+                    "xuống dòng bằng phím Enter.")
+
+
+def _line_col(text: str, index: int) -> tuple[int, int]:
+    before = text[:index]
+    return before.count("\n") + 1, index - (before.rfind("\n") + 1) + 1
 
 
 class _Builder:
@@ -193,13 +219,21 @@ class _Builder:
             return None
         if tag == _TAG + "bool":
             return value.lower() in ("yes", "true", "on", "y")
-        if tag == _TAG + "int":
-            return _to_int(value)
-        return _to_float(value)
+        try:
+            number: int | float = _to_int(value) if tag == _TAG + "int" else _to_float(value)
+        except ValueError:
+            self._add(node, "yaml-tag", f"`{value}` không phải số như thẻ `{_short(tag)}` yêu cầu.",
+                      "Bỏ thẻ `!!int`/`!!float`; viết số bằng chữ số, văn bản để trong dấu nháy.")
+            return value
+        if number != number or number in (float("inf"), float("-inf")):
+            self._add(node, "wrong-type", f"`{value}` không phải một số cụ thể.",
+                      "Ghi một con số, ví dụ 3; nội dung bằng lời ghi vào `mo_ta`.")
+        return number
 
     def _check_tag(self, node: yaml.Node, expected: str) -> None:
         if node.tag != expected:
-            self._add(node, "yaml-tag", f"Thẻ YAML `{node.tag}` không được phép.",
+            written = "<<" if node.tag == _TAG + "merge" else _short(node.tag)
+            self._add(node, "yaml-tag", f"Thẻ YAML `{written}` không được phép.",
                       "Bỏ thẻ `!…`, anchor gộp `<<` và kiểu đặc biệt; chỉ dùng văn bản, số, "
                       "danh sách và ánh xạ.")
 
@@ -219,6 +253,10 @@ class _Builder:
         mark = node.start_mark
         self.problems.append(_problem(self.display, mark.line + 1, mark.column + 1,
                                       code, message, hint))
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
 
 
 def _to_int(text: str) -> int:
@@ -255,17 +293,51 @@ def _to_float(text: str) -> float:
     return float(clean)
 
 
+_SYNTAX = (  # libyaml's words → what an official can act on
+    ("another document", "có thêm một tài liệu YAML (dòng `---`)",
+     "Mỗi tệp chỉ chứa một tài liệu YAML; xóa dòng `---` thừa."),
+    ("cannot start any token", "gặp ký tự không thể mở đầu một giá trị",
+     "Giá trị bắt đầu bằng `@`, `` ` ``, `%` hoặc Tab phải đặt trong dấu nháy; thụt lề bằng "
+     "dấu cách."),
+    ("mapping values are not allowed", "có dấu `:` không đúng chỗ",
+     "Giá trị chứa `: ` phải đặt trong dấu nháy đơn: ten: 'A: B'."),
+    ("could not find expected ':'", "thiếu dấu `:` sau tên trường",
+     "Viết `tên_trường: giá trị`; dòng tiếp của văn bản dài phải thụt lề thêm."),
+    ("did not find expected key", "thụt lề không khớp với các trường cùng cấp",
+     "Các trường cùng cấp phải thẳng cột; kiểm tra dấu cách đầu dòng."),
+    ("did not find expected '-' indicator", "thụt lề danh sách không khớp",
+     "Các mục `- ` cùng danh sách phải thẳng cột."),
+    ("did not find expected node content", "thiếu giá trị",
+     "Kiểm tra dấu `-`, `[`, `{` hoặc dấu nháy bị thiếu giá trị đi kèm."),
+    ("end of stream", "tệp kết thúc giữa chừng",
+     "Thiếu dấu nháy hoặc ngoặc đóng `'`, `\"`, `]`, `}`."),
+    ("undefined alias", "dùng `*alias` chưa khai báo",
+     "Khai báo `&anchor` trước khi dùng, hoặc viết giá trị trực tiếp."),
+    ("unknown escape", "chuỗi thoát `\\` không hợp lệ trong dấu nháy kép",
+     "Dùng dấu nháy đơn cho văn bản có dấu `\\`."),
+    ("tab character", "có ký tự Tab",
+     "Dùng dấu cách để thụt lề, không dùng phím Tab."),
+    ("not allowed in this context", "thụt lề không khớp",
+     "Kiểm tra dấu cách đầu dòng của danh sách và trường con."),
+    ("expected <block end>", "thụt lề không khớp",
+     "Kiểm tra dấu cách đầu dòng: trường con thụt vào 2 dấu cách so với trường cha."),
+)
+
+
 def _syntax_problem(display: str, exc: yaml.MarkedYAMLError, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-    detail = exc.problem or exc.context or "lỗi cú pháp"
+    detail = " ".join(f"{exc.context or ''} {exc.problem or ''}".split())
+    if "maximum nesting depth" in detail:
+        return _problem(display, line, column, "yaml-too-deep", f"Lồng nhau quá {MAX_DEPTH} cấp.",
+                        "Nội dung thủ tục không cần lồng sâu như vậy; kiểm tra ngoặc `[`/`{`.")
     if mark is not None and text[mark.index : mark.index + 1] == "\t":
-        hint = "Dùng dấu cách để thụt lề, không dùng phím Tab."
-    elif "expected a single document" in str(exc):
-        hint = "Mỗi tệp chỉ chứa một tài liệu YAML; xóa dòng `---` thừa."
+        meaning, hint = "có ký tự Tab", "Dùng dấu cách để thụt lề, không dùng phím Tab."
     else:
-        hint = "Kiểm tra thụt lề, dấu `:` sau tên trường và dấu nháy của giá trị."
-    return _problem(display, line, column, "yaml-syntax", f"Lỗi cú pháp YAML: {detail}.", hint)
+        meaning, hint = next(((m, h) for key, m, h in _SYNTAX if key in detail),
+                             (f"không đọc được ({detail})",
+                              "Kiểm tra thụt lề, dấu `:` sau tên trường và dấu nháy."))
+    return _problem(display, line, column, "yaml-syntax", f"Lỗi cú pháp YAML: {meaning}.", hint)
 
 
 def _problem(display: str, line: int, column: int, code: str, message: str,

@@ -22,6 +22,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from .codes import CODES
 from .fastcheck import Check, Unsupported, compile_schema
 from .loader import Document, JsonPath
 from .problems import Problem
@@ -190,9 +191,13 @@ def _describe(error: ValidationError, doc: Document, path: JsonPath,
     if keyword in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         return ("out-of-range", f"{label}: `{_show(value)}` nằm ngoài giới hạn cho phép.",
                 f"Giới hạn: {keyword} {_expected(error)}.")
-    code = _code_from_schema(error, validator) or "schema"
-    return (code, f"{label}: không thỏa quy tắc của mẫu dữ liệu ({error.message}).",
-            "Xem mô tả trường trong schemas/.")
+    if keyword == "uniqueItems":
+        return ("duplicate-item", f"{label} có mục lặp lại.", "Xóa mục trùng.")
+    code = _code_from_schema(error, validator)
+    if code in CODES:
+        return (code, f"{label}: {CODES[code]}", "Xem mô tả trường trong schemas/.")
+    return ("schema", f"{label}: không thỏa quy tắc `{keyword}` của mẫu dữ liệu.",
+            "Xem mô tả trường trong schemas/ (trình soạn thảo hiện mô tả khi rê chuột).")
 
 
 def _wrong_type(error: ValidationError, doc: Document, path: JsonPath,
@@ -201,6 +206,9 @@ def _wrong_type(error: ValidationError, doc: Document, path: JsonPath,
     expected_list = expected if isinstance(expected, list) else [expected]
     wanted = " hoặc ".join(_TYPE_NAMES.get(str(t), str(t)) for t in expected_list)
     source = doc.scalar_source(path)
+    if error.instance is None and source in ("", "~", "null", "Null", "NULL"):
+        return ("empty-value", f"{label} để trống.",
+                f"Điền {wanted}, hoặc xóa hẳn trường nếu nó không bắt buộc.")
     if "string" in expected_list and source is not None and not isinstance(error.instance, str):
         code = "quote-code" if "pattern" in _schema_of(error) else "wrong-type"
         return (code, f"{label}: `{source}` được YAML đọc thành "

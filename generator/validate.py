@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .catalog import load_catalog
 from .crosscheck import check_catalog
-from .problems import Report
+from .problems import Problem, Report
 from .schemas import SchemaSet, schema_folder
 
 
@@ -17,13 +17,32 @@ def validate(root: Path, only: Sequence[Path] = (),
     catalog = load_catalog(root, progress)
     schemas = SchemaSet(schema_folder(root))
     report = Report(files_checked=len(catalog.entries))
-    report.extend(catalog.problems)
-    for entry in catalog.entries:
-        report.extend(schemas.check(entry.kind, entry.doc))
-    report.extend(check_catalog(catalog))
+    stages = [catalog.problems,
+              [p for entry in catalog.entries for p in schemas.check(entry.kind, entry.doc)],
+              check_catalog(catalog)]
+    report.extend(_one_message_per_mistake(stages))
     if only:
         report = _restrict(report, root, only)
     return report
+
+
+def _one_message_per_mistake(stages: list[list[Problem]]) -> list[Problem]:
+    """Drop a later stage's problem at a spot an earlier stage already reported.
+
+    A value the loader or the schema rejected (a bad tag, a malformed id) would otherwise
+    also fail every later check that reads it: one mistake, one message.
+    """
+    kept: list[Problem] = []
+    seen: set[tuple[str, int, int]] = set()
+    for stage in stages:
+        spots = set()
+        for problem in stage:
+            spot = (problem.path, problem.line, problem.column)
+            if spot not in seen:
+                kept.append(problem)
+                spots.add(spot)
+        seen |= spots
+    return kept
 
 
 def find_root(start: Path) -> Path | None:

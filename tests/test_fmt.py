@@ -215,19 +215,23 @@ def test_crlf_and_bom_become_plain_unix_utf8() -> None:
 _TRICKY = ["1.001193", "2.000100", "yes", "no", "null", "true", "~", "a: b", "#x", " lead",
            "trail ", "line1\nline2\n", "line1\nline2", "x\n\n", "\nx", " x\ny", "", "-", "- a",
            "...", "---", "'", '"', "a\tb", "\t", "1e5", "2020-08-03", "=", "<<", "+ Bước 1",
-           "Bước 1: Nộp hồ sơ", unicodedata.normalize("NFD", "Ủy ban"), "\x85", "\u2028",
+           "Bước 1: Nộp hồ sơ", unicodedata.normalize("NFD", "Ủy ban"),
            "a\rb", "\ufeff", "…", "@tthc/bo-tu-phap"]
 _VIET = "aăâbcdđeêghiklmnoôơpqrstuưvxyÁÀẢÃẠắằẳẵặếềểễệốồổỗộớờởỡợứừửữựý\u0301\u0300\u0303"
 _text = st.one_of(
     st.sampled_from(_TRICKY),
     st.text(alphabet=_VIET + " :#-'\"\n\t.0123", max_size=20),
-    st.text(st.characters(codec="utf-8"), max_size=10),
+    # the loader rejects control characters and U+2028/2029 (control-character), so the
+    # formatter only ever sees text without them
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp"),
+                          include_characters="\t\n"), max_size=10),
 )
 _keys = st.one_of(
     st.sampled_from(["ma", "ten", "loai", "linh_vuc", "thanh_phan_ho_so", "giay_to", "so"]),
     _text,
 ).map(lambda key: unicodedata.normalize("NFC", key))
-_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), _text)
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(),
+                     st.floats(allow_nan=False, allow_infinity=False), _text)
 _values = st.recursive(
     _scalars,
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_keys, inner, max_size=4)),

@@ -310,7 +310,7 @@ def test_problem_lines_stay_inside_the_file() -> None:
     with pytest.raises(LoadError) as caught:
         load_bytes(raw, "t.yaml")
     problem = caught.value.problems[0]
-    assert (problem.line, problem.code) == (3, "yaml-syntax")
+    assert (problem.line, problem.code) == (3, "control-character")
     assert "\n" not in problem.message  # one problem, one line of output
 
 
