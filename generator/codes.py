@@ -60,6 +60,7 @@ CODES: dict[str, str] = {
     "no-code": "Mục phụ lục chưa có mã thủ tục.",
     "abolished-and-in-force": "Thủ tục vừa bị bãi bỏ vừa có hiệu lực.",
     "huyen-after-reform": "Cấp huyện trong bản có hiệu lực từ 01/7/2025.",
+    "incomplete-decision": "Quyết định mới biết một phần (chua_day_du).",
     "date-order": "Ngày sau sớm hơn ngày trước.",
     "short-notice": "Công bố chưa đủ 20 (bộ) / 5 (tỉnh) ngày làm việc trước hiệu lực.",
     "amount-separator": "Số tiền viết dấu chấm ngăn cách hàng nghìn (50.000 thành 50).",

@@ -26,8 +26,9 @@ from .workdays import working_days_between
 REFORM_DATE = date(2025, 7, 1)  # two-tier local government: no more cấp huyện
 NOTICE_DAYS = {"tinh": 5}       # NĐ 48/2013: provinces 5 working days, others 20
 DEFAULT_NOTICE_DAYS = 20
-ANNOUNCING_LISTS = ("moi_ban_hanh", "sua_doi_bo_sung")
-ANNEX_LISTS = ("moi_ban_hanh", "sua_doi_bo_sung", "thay_the", "bai_bo")
+ANNOUNCING_LISTS = ("moi_ban_hanh", "sua_doi_bo_sung", "chua_phan_loai")
+ANNEX_LISTS = ("moi_ban_hanh", "sua_doi_bo_sung", "chua_phan_loai", "thay_the", "bai_bo")
+FULL_DECISION_KEYS = ("trich_yeu", "nguoi_ky", "ngay_ban_hanh", "ngay_hieu_luc", "can_cu")
 _SAFE_PATH = re.compile(r"^(?!/)(?!.*(^|/)\.\.(/|$))[^\\:]+$")
 _THOUSANDS = re.compile(r"^[0-9]{1,3}(\.[0-9]{3})+$")
 _HTML = re.compile(r"<\s*/?\s*[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
@@ -236,6 +237,12 @@ def _vocab_refs(entry: Entry, key: str, vocab: str, index: Index) -> Iterator[Pr
 
 def _check_decision_dates(catalog: Catalog, index: Index) -> Iterator[Problem]:
     for entry in index.decisions:
+        if entry.data.get("chua_day_du"):
+            missing = [k for k in FULL_DECISION_KEYS if k not in entry.data]
+            yield entry.problem(("chua_day_du",), "incomplete-decision",
+                                "Quyết định chưa đầy đủ" + (": thiếu " + ", ".join(
+                                    f"`{k}`" for k in missing) if missing else "") + ".",
+                                "Bổ sung từ văn bản đã ký rồi xóa `chua_day_du`.", warning=True)
         yield from _date_order(entry, "ngay_ban_hanh", "ngay_hieu_luc")
         signed, effective = _date(entry, "ngay_ban_hanh"), _date(entry, "ngay_hieu_luc")
         if signed is None or effective is None or effective < signed:
@@ -317,8 +324,8 @@ def _check_own_announcement(item: AnnexItem, procedure: Entry, index: Index) -> 
             yield _name_mismatch(item, procedure, warning=False)
         return
     here, there = _date(item.decision, "ngay_hieu_luc"), _date(named, "ngay_hieu_luc")
-    if here is not None and there is not None and there >= here:
-        return  # a later decision amended it again
+    if here is None or there is None or there >= here:
+        return  # a later decision amended it again, or the dates are not known
     named_number = procedure.data.get("quyet_dinh_cong_bo")
     this_number = item.decision.data.get("so_ky_hieu")
     yield item.decision.problem(item.path, "stale-procedure",

@@ -179,7 +179,8 @@ def _shape(index: SchemaIndex, node: SchemaNode) -> str:
 
 
 def _needed(index: SchemaIndex, node: SchemaNode, *, item: bool) -> set[str]:
-    """Required keys, keys an `if not required X then …` rule asks for, and — where the
+    """Required keys, keys an `if not required X then …` rule asks for, the `else` keys of an
+    `if required X … else` rule (the scaffold leaves optional X out), and — where the
     object must not be empty (`minProperties`, or a list item) — at least its first key."""
     needed: set[str] = set()
     at_least_one = item
@@ -189,6 +190,8 @@ def _needed(index: SchemaIndex, node: SchemaNode, *, item: bool) -> set[str]:
             at_least_one = at_least_one or rule.get("minProperties", 0) > 0
             negated = rule.get("if", {}).get("not", {})
             needed.update(negated.get("required", []))
+            if rule.get("if", {}).get("required"):  # "if X then … else Y": without X, Y
+                needed.update(rule.get("else", {}).get("required", []))
     properties = list(index.properties(node))
     if not needed and at_least_one and properties:
         needed.add(properties[0])

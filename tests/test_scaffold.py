@@ -82,9 +82,12 @@ def test_new_writes_a_commented_scaffold(kind: str, tmp_path: Path,
     assert load_file(path, relative).problems == []
     schema = SchemaIndex(PACKAGED_SCHEMAS).files[f"{kind}.schema.json"]
     data = load_file(path, relative).data
-    assert set(schema["required"]) <= set(data)
+    # keys a full record needs: required, plus the `else` keys of an `if X … else` rule
+    needed = set(schema["required"]) | {key for rule in schema.get("allOf", [])
+                                        for key in rule.get("else", {}).get("required", [])}
+    assert needed <= set(data)
     for key, prop in schema["properties"].items():
-        if key in schema["required"]:
+        if key in needed:
             assert re.search(rf"(?m)^# {re.escape(prop['title'])} — ", text), key
         else:
             assert f"\n# {key}:" in text, key

@@ -297,7 +297,7 @@ PROCEDURE_ORDER = [
 ]  # fmt: skip
 DECISION_ORDER = [
     "so_ky_hieu", "trich_yeu", "co_quan_ban_hanh", "nguoi_ky", "ngay_ban_hanh",
-    "ngay_hieu_luc", "can_cu", "thay_the_quyet_dinh", "van_ban_goc", "danh_muc",
+    "ngay_hieu_luc", "can_cu", "thay_the_quyet_dinh", "van_ban_goc", "chua_day_du", "danh_muc",
 ]  # fmt: skip
 AGENCY_ORDER = [
     "id", "ten", "loai", "ma_dinh_danh", "dia_chi", "dien_thoai", "email", "duong_day_nong",
