@@ -36,6 +36,7 @@ CODES: dict[str, str] = {
     "out-of-range": "Số nằm ngoài giới hạn.",
     "online-without-channel": "Có dịch vụ công trực tuyến nhưng không có kênh nộp trực tuyến.",
     "duplicate-item": "Mục lặp lại trong danh sách không cho phép trùng.",
+    "listed-but-present": "Trường đã có nội dung nhưng vẫn ghi trong thieu_thong_tin.",
     "schema": "Không thỏa một quy tắc khác của mẫu dữ liệu.",
     # cross-checks between files
     "duplicate-code": "Hai tệp thủ tục cùng mã.",
@@ -60,6 +61,7 @@ CODES: dict[str, str] = {
     "no-code": "Mục phụ lục chưa có mã thủ tục.",
     "abolished-and-in-force": "Thủ tục vừa bị bãi bỏ vừa có hiệu lực.",
     "huyen-after-reform": "Cấp huyện trong bản có hiệu lực từ 01/7/2025.",
+    "incomplete-record": "Hồ sơ công bố để trống một số trường bắt buộc (thieu_thong_tin).",
     "incomplete-decision": "Quyết định mới biết một phần (chua_day_du).",
     "date-order": "Ngày sau sớm hơn ngày trước.",
     "short-notice": "Công bố chưa đủ 20 (bộ) / 5 (tỉnh) ngày làm việc trước hiệu lực.",

@@ -105,7 +105,8 @@ class Index:
 def check_catalog(catalog: Catalog) -> list[Problem]:
     index = Index(catalog)
     problems: list[Problem] = []
-    for check in (_check_files, _check_references, _check_decision_dates, _check_annexes,
+    for check in (_check_files, _check_references, _check_incomplete_records,
+                  _check_decision_dates, _check_annexes,
                   _check_announcements, _check_abolished_in_force, _check_raw_html,
                   _check_amounts, _check_originals):
         problems.extend(check(catalog, index))
@@ -234,6 +235,16 @@ def _vocab_refs(entry: Entry, key: str, vocab: str, index: Index) -> Iterator[Pr
 
 
 # (5) dates --------------------------------------------------------------------------------
+
+def _check_incomplete_records(catalog: Catalog, index: Index) -> Iterator[Problem]:
+    for entry in catalog.of_kind("procedure"):
+        listed = [k for k in _list(entry.data.get("thieu_thong_tin")) if isinstance(k, str)]
+        if listed:
+            yield entry.problem(("thieu_thong_tin",), "incomplete-record",
+                                "Hồ sơ công bố để trống: " + ", ".join(f"`{k}`" for k in listed)
+                                + ".", "Bổ sung từ quyết định công bố rồi xóa khỏi "
+                                "`thieu_thong_tin`.", key=True, warning=True)
+
 
 def _check_decision_dates(catalog: Catalog, index: Index) -> Iterator[Problem]:
     for entry in index.decisions:

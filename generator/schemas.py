@@ -130,6 +130,11 @@ def _translate(error: ValidationError, doc: Document,
         yield from _unknown_keys(error, doc, path)
     else:
         line, column = doc.position(path)
+        forbidden = _expected(error).get("required") if keyword == "not" and isinstance(
+            _expected(error), dict) else None
+        if forbidden:  # "must not have key X": point at X itself
+            path = (*path, forbidden[0])
+            line, column = doc.position(path, key=True)
         code, message, hint = _describe(error, doc, path, validator)
         hint = _hint_from_schema(error, validator) or hint
         yield Problem(doc.path, line, column, code, message, hint)

@@ -293,7 +293,7 @@ PROCEDURE_ORDER = [
     "co_quan_duoc_uy_quyen", "co_quan_phoi_hop", "dia_chi_tiep_nhan", "trinh_tu_thuc_hien",
     "cach_thuc_thuc_hien", "thanh_phan_ho_so", "so_bo_ho_so", "ket_qua_thuc_hien",
     "can_cu_phap_ly", "yeu_cau_dieu_kien", "dich_vu_cong_truc_tuyen", "thu_tuc_lien_quan",
-    "tu_khoa",
+    "tu_khoa", "thieu_thong_tin",
 ]  # fmt: skip
 DECISION_ORDER = [
     "so_ky_hieu", "trich_yeu", "co_quan_ban_hanh", "nguoi_ky", "ngay_ban_hanh",
