@@ -23,6 +23,10 @@ class Imported:
     source: str                    # where it came from, e.g. "portal_records_sample.jsonl.gz:17"
     unsplit: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+    # names of the ids the record uses, for the vocabulary and agency files the run writes:
+    # {"linh_vuc": {"chung-thuc": "Chứng thực"}, "doi_tuong": {…},
+    #  "agency": {"bo-tu-phap": "Bộ Tư pháp"}}
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
 @dataclass
