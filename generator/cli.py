@@ -51,6 +51,18 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--root", type=Path, help="thư mục dự án chứa content/")
     new.set_defaults(func=_new)
 
+    imp = commands.add_parser("import", help="nhập hồ sơ đã công bố thành tệp nội dung")
+    imp.add_argument("kind", choices=("portal", "word-export", "decisions", "annex"))
+    imp.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                     help=".jsonl, .jsonl.gz, .json (portal, word-export, decisions); "
+                          ".docx, .xlsx (annex)")
+    imp.add_argument("--into", type=Path, required=True, help="thư mục dự án nhận tệp")
+    imp.add_argument("--strict", action="store_true",
+                     help="thất bại cả khi có bản ghi không tách được hết")
+    imp.add_argument("--so", help="số ký hiệu quyết định của phụ lục (annex)")
+    imp.add_argument("--agency", help="mã cơ quan ban hành (annex)")
+    imp.set_defaults(func=_import)
+
     build = commands.add_parser("build", help="dựng trang công khai vào site/")
     build.add_argument("--root", type=Path, help="thư mục dự án chứa content/")
     build.add_argument("--out", type=Path, help="thư mục kết quả (mặc định site/)")
@@ -114,6 +126,19 @@ def _new(args: argparse.Namespace) -> int:
 
     code: int = write_new(_root(args), args.kind, agency=args.agency, ma=args.ma, so=args.so,
                           year=args.year)
+    return code
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importers.run import run_import
+
+    for file in args.files:
+        if not file.is_file():
+            _usage(f"không có tệp {file}")
+    if args.kind == "annex" and not (args.so and args.agency):
+        _usage("nhập phụ lục cần --so (số ký hiệu) và --agency (cơ quan ban hành)")
+    code: int = run_import(args.kind, args.files, args.into, strict=args.strict,
+                           options={"so": args.so or "", "agency": args.agency or ""})
     return code
 
 
