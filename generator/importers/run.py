@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..crosscheck import decision_slug
 from ..schemas import schema_folder
 from . import derived
 from .records import Failed, Imported
@@ -32,7 +33,10 @@ class Batch:
 
     def add(self, result: Imported | Failed | list[Imported | Failed]) -> None:
         for item in result if isinstance(result, list) else [result]:
-            (self.failed if isinstance(item, Failed) else self.imported).append(item)
+            if isinstance(item, Failed):
+                self.failed.append(item)
+            else:
+                self.imported.append(item)
 
 
 def run_import(kind: str, files: list[Path], into: Path, *, strict: bool = False,
@@ -75,7 +79,7 @@ def _record_converter(kind: str) -> Callable[[dict[str, Any], str], Imported | F
 def read_records(file: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line or index, record) from .json, .jsonl or .jsonl.gz."""
     opener = gzip.open if file.name.endswith(".gz") else open
-    with opener(file, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
+    with opener(file, "rt", encoding="utf-8") as handle:
         if file.name.endswith((".jsonl", ".jsonl.gz")):
             for number, line in enumerate(handle, start=1):
                 if line.strip():
@@ -110,7 +114,7 @@ def _write_agencies(batch: Batch, writer: Writer) -> None:
 def _write_minimal_decisions(batch: Batch, writer: Writer, procedures: list[Imported]) -> None:
     full = {r.path for r in batch.imported if r.kind == "decision"}
     for (agency, number), items in sorted(derived.announced_by(procedures).items()):
-        slug = derived.decision_slug(number)
+        slug = decision_slug(number)
         folder = writer.into / "content" / "decisions" / agency
         elsewhere = [p for p in folder.glob(f"*/{slug}.yaml")
                      if p.parent.name != derived.UNKNOWN_YEAR]
