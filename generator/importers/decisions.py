@@ -69,12 +69,13 @@ def import_decision(record: dict[str, Any], source: str) -> Imported | Failed:
     report = _Report()
     annex = _annex(record, report)
     if not annex:
-        return Failed(source, _no_annex(number, record))
+        report.missing.append(_no_annex(record))
     data: dict[str, Any] = {"so_ky_hieu": number, "co_quan_ban_hanh": ident}
     data.update(_header(record, report))
     if note := _incomplete(record, data, annex):
         data["chua_day_du"] = note
-    data["danh_muc"] = annex
+    if annex:
+        data["danh_muc"] = annex
     year = str(data.get("ngay_ban_hanh", ""))[:4] or UNKNOWN_YEAR
     return Imported(kind="decision",
                     path=f"content/decisions/{ident}/{year}/{decision_slug(number)}.yaml",
@@ -306,7 +307,8 @@ def _incomplete(record: dict[str, Any], data: dict[str, Any],
     if lacking:
         parts.append("Chưa có " + ", ".join(lacking) + ".")
     if partial_annex:
-        parts.append(f"Phụ lục chưa đầy đủ: mới biết {known} thủ tục.")
+        parts.append(f"Phụ lục chưa đầy đủ: mới biết {known} thủ tục." if known
+                     else "Chưa biết thủ tục nào trong phụ lục.")
     if uncoded := sum(1 for items in annex.values() for item in items if "ma" not in item):
         parts.append(f"{uncoded} thủ tục trong danh mục chưa có mã.")
     if (name := tidy(_text(record.get("signer_name")))) and "nguoi_ky" not in data:
@@ -325,13 +327,12 @@ def _source(record: dict[str, Any]) -> str:
     return f"{words} ({where})" if where else words
 
 
-def _no_annex(number: str, record: dict[str, Any]) -> str:
+def _no_annex(record: dict[str, Any]) -> str:
     counts = record.get("annex_counts_as_published")
     announced = ", ".join(f"{kind}: {count}" for kind, count in counts.items()) \
         if isinstance(counts, dict) and counts else ""
     told = f"; phụ lục công bố {announced} nhưng không có tên" if announced else ""
-    return (f"{number}: chưa biết thủ tục nào trong phụ lục (nguồn: {_source(record)}{told}); "
-            "danh_muc phải có ít nhất một thủ tục nên không ghi tệp")
+    return f"danh_muc: chưa biết thủ tục nào trong phụ lục{told}"
 
 
 # ------------------------------------------------------------------ helpers
