@@ -192,6 +192,12 @@ def _needed(index: SchemaIndex, node: SchemaNode, *, item: bool) -> set[str]:
             needed.update(negated.get("required", []))
             if rule.get("if", {}).get("required"):  # "if X then … else Y": without X, Y
                 needed.update(rule.get("else", {}).get("required", []))
+    for schema, _ in index.chain(node):  # "if X then Y": a scaffold that writes X needs Y
+        for rule in schema.get("allOf", []):
+            condition = rule.get("if", {})
+            plain = set(condition) == {"required"}  # a presence test only, nothing more
+            if plain and set(condition["required"]) <= needed:
+                needed.update(rule.get("then", {}).get("required", []))
     properties = list(index.properties(node))
     if not needed and at_least_one and properties:
         needed.add(properties[0])

@@ -403,16 +403,16 @@ def test_conditional_and_foreign_currency_fees(cell: str, expected: dict[str, An
 def test_time_without_unit_is_kept_verbatim_and_noted() -> None:
     notes: list[str] = []
     rows = parse_channels("Trực tuyến1Miễn phíDịch vụ bưu chính1Miễn phí", "", notes, [])
-    assert [r["thoi_han"] for r in rows] == [{"don_vi": "ngay_lam_viec", "mo_ta": "1"}] * 2
+    assert [r["thoi_han"] for r in rows] == [{"mo_ta": "1"}] * 2  # no unit is invented
     assert set(notes) == {"cach_thuc_thuc_hien: thời hạn '1' không có đơn vị, giữ nguyên văn "
-                          "trong mo_ta; don_vi ngay_lam_viec là giá trị tạm (cần kiểm tra)"}
+                          "trong mo_ta"}
 
 
 def test_time_unit_taken_from_the_records_own_prose() -> None:
     notes: list[str] = []
     context = "Bước 2: Trong thời hạn 20 ngày, kể từ ngày 15 tháng 4, cơ quan trả lời."
     rows = parse_channels("Trực tiếp20Miễn phí", context, notes, [])
-    assert rows[0]["thoi_han"] == {"don_vi": "ngay", "mo_ta": "20"}
+    assert rows[0]["thoi_han"] == {"so": 20, "don_vi": "ngay", "mo_ta": "20"}
     assert "lấy theo mô tả" in notes[0]
 
 

@@ -134,7 +134,7 @@ def test_time_with_unit() -> None:
 def test_time_without_unit_is_kept_in_words_and_reported() -> None:
     result = imported(record("1.013629"))
     for channel in channels(result):
-        assert channel["thoi_han"] == {"don_vi": "ngay_lam_viec", "mo_ta": "10-25"}
+        assert channel["thoi_han"] == {"mo_ta": "10-25"}
         assert channel["mo_ta"] == "10-25 ngày kể từ ngày nhận được hồ sơ hợp lệ."
     assert any("'10-25' không có đơn vị" in note for note in result.unsplit)
 
@@ -142,14 +142,14 @@ def test_time_without_unit_is_kept_in_words_and_reported() -> None:
 def test_time_in_words_is_kept_verbatim() -> None:
     result = imported(record("1.013577"))
     assert channels(result)[0]["thoi_han"] == \
-        {"don_vi": "ngay_lam_viec", "mo_ta": "Chậm nhất là ngay trước khi tàu rời cảng"}
+        {"mo_ta": "Chậm nhất là ngay trước khi tàu rời cảng"}
     assert not [note for note in result.unsplit if "thoi_han" in note]
 
 
 def test_empty_time_and_fee_are_reported_not_invented() -> None:
     result = imported(record("3.000421"))
     channel = channels(result)[0]
-    assert channel["thoi_han"] == {"don_vi": "ngay_lam_viec", "mo_ta": "Không có thông tin"}
+    assert channel["thoi_han"] == {"mo_ta": "Không có thông tin"}
     assert channel["phi_le_phi"] == []
     assert "cach_thuc_thuc_hien[0].thoi_han: để trống" in result.missing
     assert "cach_thuc_thuc_hien[0].phi_le_phi: để trống, ghi []" in result.missing

@@ -204,31 +204,31 @@ def _time(cells: dict[str, str | None], description: str, context: str, notes: N
     published = f"{cells['tnum']} {unit}" if unit else bare or clean_text(cells.get("prose"))
     if published is None:
         missing.append("cach_thuc_thuc_hien.thoi_han")
-        guess, how = _unit_for(None, description)
-        notes.append(f"cach_thuc_thuc_hien: không công bố thời hạn ('{NO_TIME}'), "
-                     f"don_vi {guess} {how}")
-        return {"don_vi": guess, "mo_ta": NO_TIME}
-    guess, how = _unit_for(bare, description, context)
+        notes.append(f"cach_thuc_thuc_hien: không công bố thời hạn ('{NO_TIME}')")
+        return {"mo_ta": NO_TIME}
+    if bare is not None:
+        unit_found = _unit_for(bare, description, context)
+        if unit_found is not None:
+            notes.append(f"cach_thuc_thuc_hien: thời hạn '{published}' không có đơn vị; "
+                         f"don_vi {unit_found} lấy theo mô tả của chính hồ sơ")
+            return {"so": _number(bare), "don_vi": unit_found, "mo_ta": published}
     what = "không có đơn vị" if bare else "không theo đơn vị chuẩn"
     notes.append(f"cach_thuc_thuc_hien: thời hạn '{published}' {what}, giữ nguyên văn "
-                 f"trong mo_ta; don_vi {guess} {how}")
-    return {"don_vi": guess, "mo_ta": published}
+                 "trong mo_ta")
+    return {"mo_ta": published}
 
 
-def _unit_for(number: str | None, description: str, context: str = "") -> tuple[str, str]:
+def _unit_for(number: str, description: str, context: str = "") -> str | None:
     """The unit the record's own prose gives this number ("1" → "01 ngày làm việc"), or the
-    only unit the channel description uses; else a placeholder the note flags."""
+    only unit the channel description uses; None when the record does not say."""
     words = "|".join(sorted(_UNIT_WORDS, key=len, reverse=True))
-    if number is not None:
-        found = re.search(rf"(?<!\d)(?<!ngày )0*{re.escape(number)} *(?:\([^)]*\) *)?"
-                          rf"({words})\b", f"{description}\n{context}", re.IGNORECASE)
-        if found:
-            return _UNIT_WORDS[found.group(1).lower()], "lấy theo mô tả"
+    found = re.search(rf"(?<!\d)(?<!ngày )0*{re.escape(number)} *(?:\([^)]*\) *)?"
+                      rf"({words})\b", f"{description}\n{context}", re.IGNORECASE)
+    if found:
+        return _UNIT_WORDS[found.group(1).lower()]
     units = {_UNIT_WORDS[m.group(1).lower()] for m in
              re.finditer(rf"(?<!\d)(?<!ngày )\d+ *({words})\b", description, re.IGNORECASE)}
-    if len(units) == 1:
-        return units.pop(), "lấy theo mô tả"
-    return "ngay_lam_viec", "là giá trị tạm (cần kiểm tra)"
+    return units.pop() if len(units) == 1 else None
 
 
 def _number(text: str) -> int | float:

@@ -30,7 +30,6 @@ from .text import (
 AGENCY_ID = "bo-quoc-phong"
 AGENCY_NAME = "Bộ Quốc phòng"
 NO_TIME = "Không có thông tin"  # thoi_han.mo_ta when the export leaves the time empty
-PLACEHOLDER_UNIT = "ngay_lam_viec"  # the schema needs a unit even when only mo_ta is known
 
 LEVELS = {"cấp bộ": "bo", "cấp tỉnh": "tinh", "cấp huyện": "huyen", "cấp xã": "xa"}
 CHANNELS = {"trực tiếp": "truc_tiep", "trực tuyến": "truc_tuyen",
@@ -214,13 +213,13 @@ def _time(value: str | None, where: str, report: _Report) -> dict[str, Any]:
     """`30 Ngày làm việc` → {so: 30, don_vi: ngay_lam_viec}; anything else kept as mo_ta."""
     if value is None:
         report.missing.append(f"{where}.thoi_han: để trống")
-        return {"don_vi": PLACEHOLDER_UNIT, "mo_ta": NO_TIME}
+        return {"mo_ta": NO_TIME}
     match = _TIME.fullmatch(value)
     if match and (number := parse_number(match.group(1))) is not None:
         return {"so": number, "don_vi": TIME_UNITS[match.group(2).lower()]}
     if re.fullmatch(r"[\d.,\s–-]+", value):
         report.unsplit.append(f"{where}.thoi_han: '{value}' không có đơn vị, giữ ở mo_ta")
-    return {"don_vi": PLACEHOLDER_UNIT, "mo_ta": value}
+    return {"mo_ta": value}
 
 
 def _fees(text: str, where: str, report: _Report, unread: list[str]) -> list[dict[str, Any]]:
