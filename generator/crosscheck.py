@@ -359,11 +359,15 @@ def _missing_procedure(item: AnnexItem, local: bool, index: Index) -> Problem:
         return item.decision.problem(item.path, "missing-procedure",
                                      f"Chưa có tệp thủ tục cho mã `{item.code}`.",
                                      f"Tạo content/procedures/{agency}/{item.code}.yaml "
-                                     "(`tthc new procedure`), hoặc sửa mã trong phụ lục.")
+                                     "(`tthc new procedure`), hoặc sửa mã trong phụ lục.",
+                                     warning=bool(item.decision.data.get("chua_day_du")))
+    # An abolished, replaced or localised record may predate the catalogue (it holds current
+    # records, not every tombstone): say so, and let the reviewer check the code.
     return item.decision.problem(item.path, "unknown-procedure",
                                  f"Mã `{item.code}` không có trong danh mục thủ tục.",
-                                 "Kiểm tra mã trên văn bản; thủ tục bị bãi bỏ, thay thế hay "
-                                 "được địa phương hóa phải là thủ tục đã công bố.")
+                                 "Kiểm tra mã trên văn bản: mã sai, hoặc hồ sơ thủ tục chưa được "
+                                 "nhập vào danh mục (thủ tục đã bãi bỏ trước khi có danh mục).",
+                                 warning=True)
 
 
 def _check_uncoded(item: AnnexItem) -> Iterator[Problem]:
