@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test lint validate bench-validate clean
+.PHONY: site test lint validate bench-validate seed clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON) not found)"; exit 2; }
@@ -33,6 +33,15 @@ lint: $(STAMP)
 
 bench-validate: $(STAMP)
 	$(BIN)/python bench/validate.py
+
+## Re-import the seeded catalogue from the real published records (maintainers only;
+## REALDATA points at the shared real-data folder). A second run changes nothing.
+REALDATA ?= ../shared/realdata
+seed: $(STAMP)
+	$(BIN)/tthc import decisions $(REALDATA)/decisions.json --into .
+	$(BIN)/tthc import portal $(REALDATA)/portal_records_sample.jsonl.gz --into .
+	$(BIN)/tthc import word-export $(REALDATA)/word_export_records_bqp.jsonl --into .
+	$(BIN)/tthc validate
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache
