@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: site test lint validate bench-validate seed clean
+.PHONY: site test lint validate bench-validate seed golden clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON) not found)"; exit 2; }
@@ -42,6 +42,11 @@ seed: $(STAMP)
 	$(BIN)/tthc import portal $(REALDATA)/portal_records_sample.jsonl.gz --into .
 	$(BIN)/tthc import word-export $(REALDATA)/word_export_records_bqp.jsonl --into .
 	$(BIN)/tthc validate
+
+## Regenerate the importers' golden files, then review them as a diff (git diff tests/data).
+golden: $(STAMP)
+	TTHC_REGEN_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_import_portal.py \
+		tests/test_import_word_export.py tests/test_import_decisions.py tests/test_import_annex.py
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache
