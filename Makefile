@@ -41,12 +41,15 @@ seed: $(STAMP)
 	$(BIN)/tthc import decisions $(REALDATA)/decisions.json --into .
 	$(BIN)/tthc import portal $(REALDATA)/portal_records_sample.jsonl.gz --into .
 	$(BIN)/tthc import word-export $(REALDATA)/word_export_records_bqp.jsonl --into .
+	$(BIN)/tthc import province-site $(REALDATA)/province_police_phutho.json --agency tinh-phu-tho \
+		--into .
 	$(BIN)/tthc validate
 
 ## Regenerate the importers' golden files, then review them as a diff (git diff tests/data).
 golden: $(STAMP)
 	TTHC_REGEN_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_import_portal.py \
-		tests/test_import_word_export.py tests/test_import_decisions.py tests/test_import_annex.py
+		tests/test_import_word_export.py tests/test_import_decisions.py tests/test_import_annex.py \
+		tests/test_import_province_site.py
 
 clean:
 	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache

@@ -52,15 +52,16 @@ def build_parser() -> argparse.ArgumentParser:
     new.set_defaults(func=_new)
 
     imp = commands.add_parser("import", help="nhập hồ sơ đã công bố thành tệp nội dung")
-    imp.add_argument("kind", choices=("portal", "word-export", "decisions", "annex"))
+    imp.add_argument("kind", choices=("portal", "word-export", "decisions", "annex",
+                                      "province-site"))
     imp.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                     help=".jsonl, .jsonl.gz, .json (portal, word-export, decisions); "
-                          ".docx, .xlsx (annex)")
+                     help=".jsonl, .jsonl.gz, .json (portal, word-export, decisions, "
+                          "province-site); .docx, .xlsx (annex)")
     imp.add_argument("--into", type=Path, required=True, help="thư mục dự án nhận tệp")
     imp.add_argument("--strict", action="store_true",
                      help="thất bại cả khi có bản ghi không tách được hết")
     imp.add_argument("--so", help="số ký hiệu quyết định của phụ lục (annex)")
-    imp.add_argument("--agency", help="mã cơ quan ban hành (annex)")
+    imp.add_argument("--agency", help="mã cơ quan ban hành (annex), mã tỉnh (province-site)")
     imp.set_defaults(func=_import)
 
     build = commands.add_parser("build", help="dựng trang công khai vào site/")
@@ -137,6 +138,8 @@ def _import(args: argparse.Namespace) -> int:
             _usage(f"không có tệp {file}")
     if args.kind == "annex" and not (args.so and args.agency):
         _usage("nhập phụ lục cần --so (số ký hiệu) và --agency (cơ quan ban hành)")
+    if args.kind == "province-site" and not args.agency:
+        _usage("nhập trang của tỉnh cần --agency (mã tỉnh, ví dụ tinh-phu-tho)")
     code: int = run_import(args.kind, args.files, args.into, strict=args.strict,
                            options={"so": args.so or "", "agency": args.agency or ""})
     return code

@@ -17,7 +17,7 @@ class Imported:
     filled with an invented value.
     """
 
-    kind: str                      # "procedure" | "decision" | "agency" | "vocab"
+    kind: str  # "procedure" | "decision" | "agency" | "vocab", or "note" (reported, not written)
     path: str                      # relative to --into: content/procedures/bo-tu-phap/2.000815.yaml
     data: dict[str, Any]
     source: str                    # where it came from, e.g. "portal_records_sample.jsonl.gz:17"

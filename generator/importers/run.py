@@ -1,7 +1,8 @@
 """`tthc import KIND FILE… --into DIR`: read, convert, derive, write, summarise.
 
 Reading is per format (`portal`, `word-export`, `decisions`: JSON, JSON Lines or gzipped
-JSON Lines; `annex`: .docx/.xlsx); conversion is the format's module; everything is
+JSON Lines; `annex`: .docx/.xlsx; `province-site`: one JSON document, matched against the
+procedure files already under `--into`); conversion is the format's module; everything is
 gathered before anything is written, and files are written in the canonical layout only
 when their bytes change, so a second import of the same input changes nothing.
 """
@@ -18,12 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from ..crosscheck import decision_slug
+from ..loader import LoadError, load_file
 from ..schemas import schema_folder
-from . import derived
+from . import derived, province_site
+from .province_site import NOTE
 from .records import Failed, Imported
 from .writer import Writer
 
-KINDS = ("portal", "word-export", "decisions", "annex")
+KINDS = ("portal", "word-export", "decisions", "annex", "province-site")
 
 
 @dataclass
@@ -43,7 +46,7 @@ def run_import(kind: str, files: list[Path], into: Path, *, strict: bool = False
                options: dict[str, str] | None = None) -> int:
     batch = Batch()
     for file in files:
-        for result in _convert(kind, file, options or {}):
+        for result in _convert(kind, file, options or {}, into):
             batch.add(result)
             _progress(len(batch.imported) + len(batch.failed))
     writer = Writer(into, schema_folder(into))
@@ -53,8 +56,11 @@ def run_import(kind: str, files: list[Path], into: Path, *, strict: bool = False
     return 1 if batch.failed or (strict and noted) else 0
 
 
-def _convert(kind: str, file: Path, options: dict[str, str]
+def _convert(kind: str, file: Path, options: dict[str, str], into: Path
              ) -> Iterator[Imported | Failed | list[Imported | Failed]]:
+    if kind == "province-site":
+        yield _province_site(file, options["agency"], into)
+        return
     if kind == "annex":
         module = importlib.import_module(".annex", __package__)
         yield module.import_annex(file, so_ky_hieu=options["so"], agency=options["agency"],
@@ -76,6 +82,39 @@ def _record_converter(kind: str) -> Callable[[dict[str, Any], str], Imported | F
     return importlib.import_module(".word_export", __package__).import_word_export_record  # type: ignore[no-any-return]
 
 
+def _province_site(file: Path, agency: str, into: Path) -> list[Imported | Failed]:
+    """The province's decision: the site's records matched against the national catalogue."""
+    data = json.loads(file.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        return [Failed(file.name, "tệp không phải một đối tượng JSON có `procedures`")]
+    records = national_records(into)
+    return province_site.import_province_site(
+        data, agency=agency, catalogue=province_site.build_catalogue(records),
+        source=file.name, names={code: ten for ten, code, _ in records})
+
+
+def national_records(into: Path) -> list[tuple[str, str, str]]:
+    """(ten, ma, co_quan_cong_bo) of every readable procedure file under `into`."""
+    found = []
+    for path in sorted((into / "content" / "procedures").glob("*/*.yaml")):
+        try:
+            data = load_file(path, path.relative_to(into).as_posix()).data
+        except LoadError:
+            continue
+        if entry := _name_code_owner(data):
+            found.append(entry)
+    return found
+
+
+def _name_code_owner(data: Any) -> tuple[str, str, str] | None:
+    if not isinstance(data, dict):
+        return None
+    ten, code, owner = (data.get(key) for key in ("ten", "ma", "co_quan_cong_bo"))
+    if isinstance(ten, str) and isinstance(code, str) and isinstance(owner, str):
+        return ten, code, owner
+    return None
+
+
 def read_records(file: Path) -> Iterator[tuple[int, dict[str, Any]]]:
     """(line or index, record) from .json, .jsonl or .jsonl.gz."""
     opener = gzip.open if file.name.endswith(".gz") else open
@@ -92,7 +131,8 @@ def read_records(file: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 
 def _write(batch: Batch, writer: Writer) -> None:
     for record in sorted(batch.imported, key=lambda r: r.path):
-        writer.write(record.path, record.kind, record.data)
+        if record.kind != NOTE:  # a note only reports, e.g. a record matching no code
+            writer.write(record.path, record.kind, record.data)
     procedures = [r for r in batch.imported if r.kind == "procedure"]
     for name in derived.VOCAB_TITLES:
         path = f"content/vocab/{name}.yaml"
@@ -134,9 +174,12 @@ def _summary(batch: Batch, writer: Writer) -> str:
     lines = [f"{'nguồn':<{width}}  {'mã':<12}  ghi chú"] if rows else []
     lines += [f"{s:<{width}}  {i:<12}  {n}" for s, i, n in rows]
     total = len(batch.imported) + len(batch.failed)
-    noted = sum(1 for r in batch.imported if r.unsplit or r.missing)
-    lines.append(f"Tổng: {total} bản ghi — {len(batch.imported)} đã nhập ({noted} có ghi chú), "
-                 f"{len(batch.failed)} lỗi. Ghi {len(writer.written)} tệp, "
+    kept = [r for r in batch.imported if r.kind != NOTE]
+    noted = sum(1 for r in kept if r.unsplit or r.missing)
+    only_noted = len(batch.imported) - len(kept)
+    skipped = f"{only_noted} không ghi tệp (chỉ ghi chú), " if only_noted else ""
+    lines.append(f"Tổng: {total} bản ghi — {len(kept)} đã nhập ({noted} có ghi chú), "
+                 f"{skipped}{len(batch.failed)} lỗi. Ghi {len(writer.written)} tệp, "
                  f"{len(writer.unchanged)} tệp không đổi.")
     return "\n".join(lines)
 
