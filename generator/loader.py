@@ -53,12 +53,24 @@ class LoadError(Exception):
 
 @dataclass
 class Document:
-    """One loaded file: its data, its node tree (for positions) and soft problems."""
+    """One loaded file: its data, its text and soft problems.
+
+    The node tree that knows every line and column is composed again from the text only
+    when a position is asked for (that is, for files with problems): keeping the trees of a
+    whole catalogue would cost ten times the memory of its data.
+    """
 
     path: str
     data: Any
-    root: yaml.Node | None
+    text: str
     problems: list[Problem] = field(default_factory=list)
+    _root: yaml.Node | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def root(self) -> yaml.Node | None:
+        if self._root is None and self.text:
+            self._root = yaml.compose(self.text, Loader=_CLoader)
+        return self._root
 
     def node_at(self, path: JsonPath, *, key: bool = False) -> yaml.Node | None:
         """The node for `path` (or, with key=True, the key node of its last item)."""
@@ -121,7 +133,7 @@ def load_bytes(raw: bytes, display: str) -> Document:
     data = builder.build(root) if root is not None else None
     if builder.fatal:
         raise LoadError(builder.problems)
-    return Document(display, data, root, builder.problems)
+    return Document(display, data, text, builder.problems)
 
 
 def _decode(raw: bytes, display: str) -> str:
