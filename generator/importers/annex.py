@@ -21,7 +21,7 @@ from typing import Any
 from ..crosscheck import decision_slug
 from .office import Block, Cell, OfficeError, Paragraph, read_office
 from .records import Failed, Imported
-from .text import decision_number, nfc, slug
+from .text import AGENCY_ID, CODE, DECISION_NUMBER, decision_number, nfc, slug
 
 LISTS = ("moi_ban_hanh", "sua_doi_bo_sung", "thay_the", "bai_bo", "chua_phan_loai")
 MISSING = ["trich_yeu", "nguoi_ky", "ngay_ban_hanh", "ngay_hieu_luc", "can_cu"]
@@ -58,11 +58,11 @@ _GROUP = re.compile(r"^(linh vuc|nhom|thu tuc hanh chinh (cap|ap dung|dung chung
 _HEADING_TT = re.compile(r"[IVXL]+(\.\d+)*\.?|[A-ZĐ]\.?")
 _ITEM_TT = re.compile(r"\d+(\.\d+)*\.?")
 _NUMBERING = re.compile(r"\(?\d{1,2}\)?")
-_CODE = re.compile(r"[0-9]\.[0-9]{6}")
+_CODE = CODE
 _NUMERIC_CODE = re.compile(r"[0-9]\.[0-9]{1,5}")
 _NO_CODE = re.compile(r"\b(khong|chua)( co)? ma\b")
-_SO_KY_HIEU = re.compile(r"[0-9]+[a-z]?/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*")
-_AGENCY = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+_SO_KY_HIEU = DECISION_NUMBER
+_AGENCY = AGENCY_ID
 _DATED = re.compile(r"(\d+\s*[a-z]?\s*\.?\s*/\s*(?:QĐ|QD)\s*-\s*[A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*)"
                     r"\s*,?\s*ngày\s*\d{1,2}\s*(?:tháng\s*\d{1,2}\s*năm|[/.-]\s*\d{1,2}\s*[/.-])"
                     r"\s*((?:19|20)\d\d)\b", re.IGNORECASE)

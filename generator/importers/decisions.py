@@ -17,7 +17,7 @@ from typing import Any
 
 from ..crosscheck import decision_slug
 from .records import Failed, Imported
-from .text import decision_number, iso_date, nfc, slug, tidy
+from .text import CODE, DECISION_NUMBER, decision_number, iso_date, nfc, slug, tidy
 
 UNKNOWN_YEAR = "khong-ro-nam"
 LISTS = ("moi_ban_hanh", "sua_doi_bo_sung", "thay_the", "bai_bo", "chua_phan_loai")
@@ -35,8 +35,8 @@ SOURCE_KINDS = (("secondary citation", "các thủ tục được trích lại t
                 ("manifest", "bản chép lại phụ lục của bên thứ ba, chưa đối chiếu với bản gốc"),
                 ("copy of published decision", "bản sao văn bản đã công bố"))
 
-_CODE = re.compile(r"[0-9]\.[0-9]{6}")
-_SO_KY_HIEU = re.compile(r"[0-9]+[a-z]?/QĐ-[A-ZĐ0-9]+(-[A-ZĐ0-9]+)*")
+_CODE = CODE
+_SO_KY_HIEU = DECISION_NUMBER
 _PROVINCE = re.compile(r"(?i)(?:(?:ủy|uỷ) ban nhân dân|ubnd)?\s*(tỉnh|thành phố)\s+(.+)")
 _CITED = re.compile(r"Quyết định số\s+(\S+)\s+ngày\s+(\d{1,2}/\d{1,2}/\d{4})")
 _HEADING_COUNT = re.compile(r"\((\d+)\s*TTHC\)")

@@ -23,7 +23,7 @@ from .portal_sections import (
     parse_steps,
 )
 from .records import Failed, Imported
-from .text import decision_number, slug, split_list
+from .text import CODE, decision_number, slug, split_list
 
 AGENCIES = {
     "bo-tai-chinh": "Bộ Tài chính",
@@ -97,7 +97,7 @@ TEXT_FIELDS = {"co_quan_thuc_hien": "co_quan_thuc_hien",
                "co_quan_phoi_hop": "co_quan_phoi_hop", "dia_chi_tiep_nhan": "dia_chi_tiep_nhan",
                "yeu_cau_dieu_kien": "yeu_cau_dieu_kien"}
 
-_MA = re.compile(r"[0-9]\.[0-9]{6}")
+_MA = CODE
 _PLACEHOLDERS = (  # "QĐ/0001-BCA" → 0001/QĐ-BCA, "01/QĐCB" → 01/QĐ-CB
     re.compile(r"Q[ĐD] */ *(\d+) *- *([A-ZĐ0-9]+(?:-[A-ZĐ0-9]+)*)", re.IGNORECASE),
     re.compile(r"(\d+) */ *Q[ĐD] *([A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)*)", re.IGNORECASE),

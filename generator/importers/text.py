@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
 from datetime import date
+
+from ..schemas import PACKAGED_SCHEMAS
+
+_COMMON = json.loads((PACKAGED_SCHEMAS / "common.schema.json").read_text(encoding="utf-8"))
+# The schema's own patterns, so that what an importer accepts is what the validator accepts.
+CODE = re.compile(_COMMON["$defs"]["ma_thu_tuc"]["pattern"])
+DECISION_NUMBER = re.compile(_COMMON["$defs"]["so_ky_hieu"]["pattern"])
+AGENCY_ID = re.compile(_COMMON["$defs"]["agency_id"]["pattern"])
 
 NO_INFO = {"", "không có thông tin", "không", "không có", "none", "null", "-", "--", "…"}
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from .records import Failed, Imported
 from .text import (
+    CODE,
     clean,
     decision_number,
     iso_date,
@@ -39,7 +40,7 @@ TIME_UNITS = {"ngày làm việc": "ngay_lam_viec", "ngày": "ngay", "giờ": "g
 # applicant types of the national database whose own name contains commas
 APPLICANT_NAMES = ("Cán bộ, công chức, viên chức",)
 
-_CODE = re.compile(r"[0-9]\.[0-9]{6}")
+_CODE = CODE
 _STEP = re.compile(r"(?<![^\s.;:])Bước\s*(\d+)\s*[:.]")
 _SECTION_TITLE = re.compile(r"(?i)trình tự thực hiện\s*:?")
 _TIME = re.compile(r"(?i)(\d+(?:[.,]\d+)?)\s*(ngày làm việc|ngày|giờ|tháng)")
