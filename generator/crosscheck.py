@@ -493,9 +493,11 @@ def _check_amounts(catalog: Catalog, index: Index) -> Iterator[Problem]:
         for i, channel in enumerate(_list(entry.data.get("cach_thuc_thuc_hien"))):
             fees = _list(channel.get("phi_le_phi")) if isinstance(channel, dict) else []
             for j, fee in enumerate(fees):
+                if not (isinstance(fee, dict) and isinstance(fee.get("so_tien"), float)):
+                    continue  # only a float can hide a separator; never recompose otherwise
                 path = ("cach_thuc_thuc_hien", i, "phi_le_phi", j, "so_tien")
-                written = entry.doc.scalar_source(path) if isinstance(fee, dict) else None
-                if written and isinstance(fee.get("so_tien"), float) and _THOUSANDS.match(written):
+                written = entry.doc.scalar_source(path)
+                if written and _THOUSANDS.match(written):
                     meant = written.replace(".", "")
                     yield entry.problem(path, "amount-separator",
                                         f"`so_tien: {written}` được đọc thành "

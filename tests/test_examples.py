@@ -58,3 +58,18 @@ def test_every_problem_code_has_an_example() -> None:
     covered = {code for example in INVALID + VALID for _, _, code in example.expected()}
     assert sorted(set(CODES) - covered - HOSTILE_ONLY - NOT_FROM_VALIDATE) == []
     assert sorted(covered - set(CODES)) == [], "expect.txt names a code the validator lacks"
+
+
+def test_valid_files_are_never_composed_twice(tmp_path: Path) -> None:
+    """Positions come from re-composing a file, which only files with problems may pay for:
+    keeping every node tree of a 100,000-file catalogue would cost gigabytes."""
+    from generator.catalog import load_catalog
+    from generator.crosscheck import check_catalog
+    from generator.schemas import SchemaSet, schema_folder
+
+    root = make_tree(tmp_path)
+    catalog = load_catalog(root)
+    schemas = SchemaSet(schema_folder(root))
+    assert [p for e in catalog.entries for p in schemas.check(e.kind, e.doc)] == []
+    assert check_catalog(catalog) == []
+    assert all(entry.doc._root is None for entry in catalog.entries)
