@@ -28,7 +28,6 @@ validate: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check generator tests bench
-	$(BIN)/ruff format --check generator tests bench
 	$(BIN)/mypy
 
 bench-validate: $(STAMP)
