@@ -23,13 +23,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.fmt import MODELINE, canonical_text, format_source, schema_ref
+from generator.fmt import format_source
 from generator.importers.annex import column_key, import_annex, section_of
 from generator.importers.office import MAX_BYTES, Table, read_office
 from generator.importers.records import Failed, Imported
+from generator.importers.writer import Writer
 from generator.loader import load_bytes
 from generator.schema_index import SchemaIndex
-from generator.schemas import SchemaSet
+from generator.schemas import SchemaSet, schema_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = ROOT / "tests" / "data" / "import" / "annex"
@@ -54,9 +55,8 @@ def failed(path: Path) -> str:
 
 
 def render(result: Imported) -> str:
-    index = SchemaIndex(ROOT / "schemas")
-    data = index.order(result.data, index.root("decision"))
-    return canonical_text(data, [MODELINE + schema_ref(result.path, "decision")])
+    """The file text exactly as `tthc import` writes it."""
+    return Writer(ROOT, schema_folder(ROOT)).text(result.path, result.kind, result.data)
 
 
 def fixtures() -> ModuleType:

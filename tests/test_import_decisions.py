@@ -21,12 +21,11 @@ from typing import Any
 import pytest
 
 from generator.crosscheck import decision_slug
-from generator.fmt import MODELINE, canonical_text, schema_ref
 from generator.importers.decisions import import_decision, import_decisions
 from generator.importers.records import Imported
 from generator.importers.text import nfc
-from generator.schema_index import SchemaIndex
-from generator.schemas import SchemaSet
+from generator.importers.writer import Writer
+from generator.schemas import SchemaSet, schema_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "import" / "decisions"
@@ -53,14 +52,9 @@ def imported(number: str) -> Imported:
     return result
 
 
-@cache
-def index() -> SchemaIndex:
-    return SchemaIndex(ROOT / "schemas")
-
-
 def render(result: Imported) -> str:
-    ordered = index().order(result.data, index().root(result.kind))
-    return canonical_text(ordered, [MODELINE + schema_ref(result.path, result.kind)])
+    """The file text exactly as `tthc import` writes it."""
+    return Writer(ROOT, schema_folder(ROOT)).text(result.path, result.kind, result.data)
 
 
 def annex_rows() -> list[list[str]]:

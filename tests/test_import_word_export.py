@@ -20,12 +20,11 @@ from typing import Any
 
 import pytest
 
-from generator.fmt import MODELINE, canonical_text, schema_ref
 from generator.importers.records import Failed, Imported
 from generator.importers.text import iso_date, parse_number, split_list_keeping, tidy
 from generator.importers.word_export import import_word_export_record
-from generator.schema_index import SchemaIndex
-from generator.schemas import SchemaSet
+from generator.importers.writer import Writer
+from generator.schemas import SchemaSet, schema_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "import" / "word_export"
@@ -49,14 +48,9 @@ def imported(source: dict[str, Any]) -> Imported:
     return result
 
 
-@cache
-def index() -> SchemaIndex:
-    return SchemaIndex(ROOT / "schemas")
-
-
 def render(result: Imported) -> str:
-    ordered = index().order(result.data, index().root(result.kind))
-    return canonical_text(ordered, [MODELINE + schema_ref(result.path, result.kind)])
+    """The file text exactly as `tthc import` writes it."""
+    return Writer(ROOT, schema_folder(ROOT)).text(result.path, result.kind, result.data)
 
 
 def channels(result: Imported) -> list[dict[str, Any]]:
