@@ -22,19 +22,17 @@ from typing import Any
 
 import pytest
 
-from generator.fmt import MODELINE, canonical_text, schema_ref
 from generator.importers.portal import import_portal_record
 from generator.importers.portal_dossier import parse_dossier, split_form_files
 from generator.importers.portal_sections import parse_channels, parse_legal_basis, parse_steps
 from generator.importers.records import Failed, Imported
-from generator.schema_index import SchemaIndex
-from generator.schemas import SchemaSet
+from generator.importers.writer import Writer
+from generator.schemas import SchemaSet, schema_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data" / "import" / "portal"
 GOLDEN = DATA / "golden"
 SCHEMAS = SchemaSet(ROOT / "schemas")
-INDEX = SchemaIndex(ROOT / "schemas")
 REGEN = os.environ.get("TTHC_REGEN_GOLDEN") == "1"
 
 
@@ -88,8 +86,8 @@ def _errors(data: dict[str, Any]) -> list[str]:
 
 
 def _render(result: Imported) -> str:
-    data = INDEX.order(result.data, INDEX.root("procedure"))
-    return canonical_text(data, [MODELINE + schema_ref(result.path, "procedure")])
+    """The file text exactly as `tthc import` writes it."""
+    return Writer(ROOT, schema_folder(ROOT)).text(result.path, result.kind, result.data)
 
 
 def _record(code: str) -> dict[str, Any]:
