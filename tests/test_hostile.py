@@ -12,7 +12,6 @@ import os
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from examples import make_tree
@@ -31,24 +30,6 @@ DECISIONS = "content/decisions/tinh-binh-thuan"
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     return make_tree(tmp_path / "repo")
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[Path]]:
-    """Every file opened through pathlib during the test (resolved path).
-
-    `Path.read_bytes`, `read_text` and `open` all go through `Path.open`.
-    """
-    seen: list[Path] = []
-    original = Path.open
-
-    def spy(self: Path, *args: Any, **kwargs: Any) -> Any:
-        seen.append(self.resolve())
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(Path, "open", spy)
-    yield seen
-
 
 @pytest.fixture
 def parsed(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
