@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 
 from . import __version__
@@ -67,6 +68,11 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="dựng trang công khai vào site/")
     build.add_argument("--root", type=Path, help="thư mục dự án chứa content/")
     build.add_argument("--out", type=Path, help="thư mục kết quả (mặc định site/)")
+    build.add_argument("--as-of", type=_iso_date, metavar="YYYY-MM-DD",
+                       help="dựng theo tình trạng tại ngày này (mặc định: hôm nay, giờ Việt Nam)")
+    build.add_argument("--stats", type=Path, metavar="FILE",
+                       help="ghi thời gian từng bước và kích thước kết quả (JSON)")
+    build.add_argument("--quiet", action="store_true", help="không in tiến độ")
     build.set_defaults(func=_build)
     return parser
 
@@ -149,8 +155,16 @@ def _build(args: argparse.Namespace) -> int:
     from .site import build_site
 
     root = _root(args)
-    code: int = build_site(root, args.out or root / "site")
+    code: int = build_site(root, args.out or root / "site", as_of=args.as_of,
+                           stats_file=args.stats, quiet=args.quiet)
     return code
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"ngày không hợp lệ: {text!r} (ghi YYYY-MM-DD)") from None
 
 
 def _progress(label: str):  # type: ignore[no-untyped-def]

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from .catalog import load_catalog
+from .catalog import Catalog, load_catalog
 from .crosscheck import check_catalog
 from .problems import Problem, Report
 from .schemas import SchemaSet, schema_folder
@@ -17,7 +17,14 @@ def validate(root: Path, only: Sequence[Path] = (),
              progress: Callable[[int], None] | None = None) -> Report:
     """Validate the whole catalogue under `root`; keep problems of files under `only`."""
     with _collector_paused():
-        return _validate(root, only, progress)
+        return _validate(root, only, progress)[0]
+
+
+def validate_catalog(root: Path, progress: Callable[[int], None] | None = None
+                     ) -> tuple[Report, Catalog]:
+    """Validate the whole catalogue and keep it loaded (the site build renders from it)."""
+    with _collector_paused():
+        return _validate(root, (), progress)
 
 
 @contextmanager
@@ -35,7 +42,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _validate(root: Path, only: Sequence[Path],
-              progress: Callable[[int], None] | None) -> Report:
+              progress: Callable[[int], None] | None) -> tuple[Report, Catalog]:
     catalog = load_catalog(root, progress)
     schemas = SchemaSet(schema_folder(root))
     report = Report(files_checked=len(catalog.entries))
@@ -45,7 +52,7 @@ def _validate(root: Path, only: Sequence[Path],
     report.extend(_one_message_per_mistake(stages))
     if only:
         report = _restrict(report, root, only)
-    return report
+    return report, catalog
 
 
 def _one_message_per_mistake(stages: list[list[Problem]]) -> list[Problem]:

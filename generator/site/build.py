@@ -1,0 +1,229 @@
+"""`tthc build`: validate, resolve, render and index the public site into `site/`.
+
+The build gathers everything before it writes anything: it validates first, builds the new
+site in a temporary folder beside the output, and swaps that folder into place only when
+every step succeeded, so a failed build leaves the previous site untouched. Pages and
+search shards whose inputs did not change since the previous build are hard-linked from it
+instead of being rendered and indexed again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from ..reporting import render as render_report
+from ..validate import validate_catalog
+from . import urls
+from .atom import decision_feed
+from .decision_page import decision_page
+from .gitdates import last_changed
+from .list_pages import list_pages
+from .manifest import Manifest, manifest_path
+from .page import Page
+from .procedure_page import procedure_page
+from .render import Renderer
+from .resolve import Resolved, resolve
+from .search import SearchStats, build_search
+from .shell import build_shell_site
+from .sitemap import write_sitemaps
+
+VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass
+class BuildStats:
+    as_of: str = ""
+    files_checked: int = 0
+    pages: int = 0
+    rendered: int = 0              # pages rendered in this build (the rest were kept)
+    seconds: dict[str, float] = field(default_factory=dict)
+    search: SearchStats = field(default_factory=SearchStats)
+    output_bytes: int = 0
+
+
+def today_in_vietnam() -> date:
+    return datetime.now(VIETNAM).date()
+
+
+def build_site(root: Path, out: Path, *, as_of: date | None = None,
+               stats_file: Path | None = None, quiet: bool = False) -> int:
+    say: Callable[[str], None] = (lambda _: None) if quiet else _say
+    stats = BuildStats(as_of=(as_of or today_in_vietnam()).isoformat())
+    with _timed(stats, "validate"):
+        report, catalog = validate_catalog(root)
+    stats.files_checked = report.files_checked
+    if not report.ok:
+        sys.stdout.write(render_report(report, "text"))
+        print(f"tthc build: nội dung không hợp lệ; giữ nguyên {out}.", file=sys.stderr)
+        return 1
+    say(f"tthc build: {report.files_checked} tệp nội dung hợp lệ")
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site.", dir=out.parent))
+    staging.chmod(0o755)
+    state = manifest_path(root, out)
+    try:
+        with tempfile.TemporaryDirectory(prefix="tthc-build-") as work:
+            manifest = _build(root, out, staging, Path(work), resolve(catalog, date.fromisoformat(
+                stats.as_of)), Manifest.load(state) if out.is_dir() else Manifest(), stats, say)
+    except Exception as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        print(f"tthc build: dựng trang thất bại ({type(exc).__name__}: {exc}); "
+              f"giữ nguyên {out}.", file=sys.stderr)
+        return 1
+    _swap(staging, out)
+    manifest.save(state)
+    stats.output_bytes = _size(out)
+    if stats_file is not None:
+        stats_file.write_text(json.dumps(asdict(stats), indent=2) + "\n", "utf-8")
+    say(f"tthc build: {stats.pages} trang ({stats.rendered} dựng lại), "
+        f"tìm kiếm {stats.search.indexed}/{stats.search.shards} phần lập lại; "
+        f"xong trong {sum(stats.seconds.values()):.1f} s → {out}")
+    return 0
+
+
+def _build(root: Path, out: Path, staging: Path, work: Path, found: Resolved,
+           previous: Manifest, stats: BuildStats, say: Callable[[str], None]) -> Manifest:
+    with _timed(stats, "resolve"):
+        pages = list(_pages(found))
+    stats.pages = len(pages)
+    with _timed(stats, "shell"):
+        shells = build_shell_site(root, staging, work)
+    manifest = Manifest()
+    with _timed(stats, "pages"):
+        renderer = Renderer(root / "site_templates", shells)
+        stats.rendered = _write_pages(pages, renderer, staging, out, previous, manifest, say)
+        _copy_attachments(root, pages, staging)
+    with _timed(stats, "search"):
+        _keep_shards(out, staging, previous)
+        manifest.shards, stats.search = build_search(pages, staging, previous.shards, say)
+    with _timed(stats, "sitemap"):
+        _write_sitemap_and_feed(root, staging, found, pages)
+    return manifest
+
+
+def _pages(found: Resolved) -> Iterator[Page]:
+    for entry in found.procedures:
+        yield procedure_page(entry, found)
+    for entry in found.decisions:
+        yield decision_page(entry, found)
+    yield from list_pages(found)
+
+
+def _write_pages(pages: list[Page], renderer: Renderer, staging: Path, out: Path,
+                 previous: Manifest, manifest: Manifest, say: Callable[[str], None]) -> int:
+    rendered = 0
+    for n, page in enumerate(pages, start=1):
+        name = urls.output_file(page.url)
+        digest = renderer.page_hash(page)
+        manifest.pages[name] = digest
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if previous.pages.get(name) == digest and _link(out / name, target):
+            continue
+        target.unlink(missing_ok=True)       # a section stub's shell: replace, never append
+        target.write_text(renderer.render(page), "utf-8")
+        rendered += 1
+        if n % 5000 == 0:
+            say(f"trang: {n}/{len(pages)}")
+    return rendered
+
+
+def _link(source: Path, target: Path) -> bool:
+    """Reuse an unchanged page of the previous build (a hard link costs no copy)."""
+    try:
+        target.unlink(missing_ok=True)
+        os.link(source, target)
+    except OSError:
+        return False
+    return True
+
+
+def _copy_attachments(root: Path, pages: list[Page], staging: Path) -> None:
+    for page in pages:
+        for source, name in page.files:
+            path = root / source
+            if path.is_file():
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(path, staging / name)
+
+
+def _keep_shards(out: Path, staging: Path, previous: Manifest) -> None:
+    old = out / "pagefind"
+    if old.is_dir() and previous.shards:
+        shutil.copytree(old, staging / "pagefind", copy_function=os.link, dirs_exist_ok=True)
+
+
+def _write_sitemap_and_feed(root: Path, staging: Path, found: Resolved,
+                            pages: list[Page]) -> None:
+    from mkdocs.config import load_config
+
+    config = load_config(str(root / "mkdocs.yml"))
+    site_url = str(config.site_url or "")
+    if site_url and not site_url.endswith("/"):
+        site_url += "/"
+    changed = last_changed(root)
+    entries: list[tuple[str, str | None]] = []
+    for page in pages:
+        dates = [changed[s] for s in page.sources if s in changed]
+        entries.append((page.url, _day(max(dates)) if dates else None))
+    pages_dir = root / "content" / "pages"
+    for md in sorted(pages_dir.rglob("*.md")):
+        rel = md.relative_to(pages_dir).with_suffix("").as_posix()
+        url = "" if rel == "index" else rel[:-len("index")] if rel.endswith("/index") else rel + "/"
+        when = changed.get(md.relative_to(root).as_posix())
+        entries.append((url, _day(when) if when else None))
+    write_sitemaps(staging, site_url, entries)
+    feed = staging / urls.DECISION_FEED
+    feed.parent.mkdir(parents=True, exist_ok=True)
+    feed.write_text(decision_feed(found.decisions, site_url, str(config.site_name), changed),
+                    "utf-8")
+
+
+def _day(iso: str) -> str:
+    return iso[:10]
+
+
+@contextmanager
+def _timed(stats: BuildStats, stage: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        stats.seconds[stage] = round(time.perf_counter() - started, 3)
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace `out` by `staging` with renames only (no window with a half-written site)."""
+    old = out.with_name(out.name + ".old")
+    if old.exists():
+        shutil.rmtree(old)
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    if old.exists():
+        shutil.rmtree(old)
+
+
+def json_default(value: Any) -> Any:  # pragma: no cover - used by bench scripts
+    return str(value)

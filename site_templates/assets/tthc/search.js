@@ -1,0 +1,73 @@
+// The search page: pagefind's interface over every shard of the index (see
+// generator/site/search.py). Shards are listed in pagefind/shards.json; the first is the
+// primary bundle and the others are merged into it in the browser.
+(function () {
+  "use strict";
+  var VI = {
+    placeholder: "Tìm thủ tục, quyết định, cơ quan…",
+    clear_search: "Xóa",
+    load_more: "Xem thêm kết quả",
+    search_label: "Tìm kiếm trên trang này",
+    filters_label: "Bộ lọc",
+    zero_results: "Không tìm thấy kết quả cho [SEARCH_TERM]",
+    many_results: "[COUNT] kết quả cho [SEARCH_TERM]",
+    one_result: "[COUNT] kết quả cho [SEARCH_TERM]",
+    total_zero_results: "Không có kết quả",
+    total_one_result: "[COUNT] kết quả",
+    total_many_results: "[COUNT] kết quả",
+    alt_search: "Không tìm thấy [SEARCH_TERM]. Đang hiện kết quả cho [DIFFERENT_TERM]",
+    search_suggestion: "Không tìm thấy [SEARCH_TERM]. Thử tìm:",
+    searching: "Đang tìm [SEARCH_TERM]…",
+    results_label: "Kết quả tìm kiếm",
+    keyboard_navigate: "di chuyển",
+    keyboard_select: "chọn"
+  };
+  var SEPARATOR = "§";  // starts the folded đ-words that only help matching
+
+  function escapeHtml(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return {"&": "&amp;", "<": "&lt;", ">": "&gt;", "\"": "&quot;", "'": "&#39;"}[c];
+    });
+  }
+
+  function readableExcerpt(result) {
+    var excerpt = result.excerpt || "";
+    var cut = excerpt.indexOf(SEPARATOR);
+    if (cut >= 0) excerpt = excerpt.slice(0, cut);
+    if (excerpt.replace(/<[^>]*>/g, "").trim().length < 40) {
+      excerpt = escapeHtml((result.meta && result.meta.excerpt) || "");
+    }
+    result.excerpt = excerpt;
+    return result;
+  }
+
+  var box = document.getElementById("tthc-search");
+  if (!box || typeof PagefindUI === "undefined") return;
+  var bundles = new URL(box.getAttribute("data-bundles"), window.location.href);
+  var root = new URL("../", bundles);
+  fetch(new URL("shards.json", bundles)).then(function (response) {
+    if (!response.ok) throw new Error("shards.json " + response.status);
+    return response.json();
+  }).then(function (config) {
+    var shards = config.shards.map(function (s) { return new URL(s, bundles).pathname; });
+    var ui = new PagefindUI({
+      element: "#tthc-search",
+      bundlePath: shards[0],
+      mergeIndex: shards.slice(1).map(function (path) { return {bundlePath: path}; }),
+      baseUrl: root.pathname,
+      showImages: false,
+      showSubResults: false,
+      resetStyles: false,
+      excerptLength: 30,
+      autofocus: !new URLSearchParams(window.location.search).get("q"),
+      translations: VI,
+      processResult: readableExcerpt
+    });
+    var query = new URLSearchParams(window.location.search).get("q");
+    if (query) ui.triggerSearch(query);
+  }).catch(function (error) {
+    box.insertAdjacentHTML("beforeend",
+      "<p role=\"alert\">Không tải được chỉ mục tìm kiếm (" + escapeHtml(error.message) +
+      "). Hãy tải lại trang.</p>");
+  });
+})();
