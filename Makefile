@@ -17,10 +17,11 @@ $(STAMP): pyproject.toml
 site: $(STAMP)
 	$(BIN)/tthc build
 
-## Run the whole test suite, plus lint and type checks.
+## Run the whole test suite (browser tests included: docs/testing.md), plus lint and type checks.
 test: $(STAMP)
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy
+	bash scripts/ensure-chromium.sh
 	$(BIN)/python -m pytest
 
 validate: $(STAMP)
