@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .loader import Document, LoadError, load_file
+from .loadcache import LoadCache
+from .loader import MAX_BYTES, Document, LoadError, load_bytes, load_file
 from .problems import Problem
 
 KIND_BY_FOLDER = {"agencies": "agency", "procedures": "procedure", "decisions": "decision",
@@ -71,11 +72,13 @@ class Catalog:
         return [e for e in self.entries if e.kind == kind]
 
 
-def load_catalog(root: Path, progress: Callable[[int], None] | None = None) -> Catalog:
-    """Discover and load every content file under `root/content`."""
+def load_catalog(root: Path, progress: Callable[[int], None] | None = None,
+                 cache: LoadCache | None = None) -> Catalog:
+    """Discover and load every content file under `root/content` (unchanged files from
+    `cache`, when given)."""
     catalog = Catalog(root)
     for count, (path, display) in enumerate(_discover(root, catalog.problems), start=1):
-        entry = _load(path, display, catalog.problems)
+        entry = _load(path, display, catalog.problems, cache)
         if entry is not None:
             catalog.entries.append(entry)
         elif path.suffix == ".yaml":
@@ -112,7 +115,8 @@ def _is_attachment(path: Path, content: Path) -> bool:
     return folder in ("procedures", "decisions") and path.suffix.lower() in ATTACHMENTS
 
 
-def _load(path: Path, display: str, problems: list[Problem]) -> Entry | None:
+def _load(path: Path, display: str, problems: list[Problem],
+          cache: LoadCache | None = None) -> Entry | None:
     parts = Path(display).parts[1:]  # drop "content"
     kind = KIND_BY_FOLDER.get(parts[0]) if len(parts) > 1 else None
     if kind is None or path.suffix != ".yaml" or len(parts) != _DEPTH[kind] + 2:
@@ -121,7 +125,7 @@ def _load(path: Path, display: str, problems: list[Problem]) -> Entry | None:
                                 "Tệp nằm ngoài cấu trúc thư mục nội dung.", hint))
         return None
     try:
-        doc = load_file(path, display)
+        doc = _read(path, display, cache)
     except LoadError as exc:
         problems.extend(exc.problems)
         return None
@@ -134,6 +138,17 @@ def _load(path: Path, display: str, problems: list[Problem]) -> Entry | None:
                                 "trường; dùng `tthc new` để tạo tệp mẫu."))
         return None
     return Entry(kind, display, doc, tuple(parts[1:-1]))
+
+
+def _read(path: Path, display: str, cache: LoadCache | None) -> Document:
+    if cache is None or path.stat().st_size > MAX_BYTES:
+        return load_file(path, display)
+    raw = path.read_bytes()
+    doc = cache.get(display, raw)
+    if doc is None:
+        doc = load_bytes(raw, display)
+        cache.put(display, raw, doc)
+    return doc
 
 
 def _inside(path: Path, real_root: Path) -> bool:

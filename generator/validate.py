@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .catalog import Catalog, load_catalog
 from .crosscheck import check_catalog
+from .loadcache import LoadCache
 from .problems import Problem, Report
 from .schemas import SchemaSet, schema_folder
 
@@ -20,11 +21,12 @@ def validate(root: Path, only: Sequence[Path] = (),
         return _validate(root, only, progress)[0]
 
 
-def validate_catalog(root: Path, progress: Callable[[int], None] | None = None
-                     ) -> tuple[Report, Catalog]:
-    """Validate the whole catalogue and keep it loaded (the site build renders from it)."""
+def validate_catalog(root: Path, progress: Callable[[int], None] | None = None,
+                     cache: LoadCache | None = None) -> tuple[Report, Catalog]:
+    """Validate the whole catalogue and keep it loaded (the site build renders from it);
+    unchanged files come parsed from `cache`."""
     with _collector_paused():
-        return _validate(root, (), progress)
+        return _validate(root, (), progress, cache)
 
 
 @contextmanager
@@ -41,9 +43,9 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _validate(root: Path, only: Sequence[Path],
-              progress: Callable[[int], None] | None) -> tuple[Report, Catalog]:
-    catalog = load_catalog(root, progress)
+def _validate(root: Path, only: Sequence[Path], progress: Callable[[int], None] | None,
+              cache: LoadCache | None = None) -> tuple[Report, Catalog]:
+    catalog = load_catalog(root, progress, cache)
     schemas = SchemaSet(schema_folder(root))
     report = Report(files_checked=len(catalog.entries))
     stages = [catalog.problems,

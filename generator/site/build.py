@@ -23,20 +23,18 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..loadcache import LoadCache
 from ..reporting import render as render_report
 from ..validate import validate_catalog
 from . import urls
 from .atom import decision_feed
-from .decision_page import decision_page
 from .gitdates import last_changed
-from .list_pages import list_pages
 from .manifest import Manifest, manifest_path
-from .page import Page
-from .procedure_page import procedure_page
 from .render import Renderer
 from .resolve import Resolved, resolve
 from .search import SearchStats, build_search
 from .shell import build_shell_site
+from .specs import PageSpec, page_specs
 from .sitemap import write_sitemaps
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -46,6 +44,7 @@ VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 class BuildStats:
     as_of: str = ""
     files_checked: int = 0
+    parsed: int = 0                # content files parsed (the rest came from the cache)
     pages: int = 0
     rendered: int = 0              # pages rendered in this build (the rest were kept)
     seconds: dict[str, float] = field(default_factory=dict)
@@ -61,8 +60,11 @@ def build_site(root: Path, out: Path, *, as_of: date | None = None,
                stats_file: Path | None = None, quiet: bool = False) -> int:
     say: Callable[[str], None] = (lambda _: None) if quiet else _say
     stats = BuildStats(as_of=(as_of or today_in_vietnam()).isoformat())
+    cache = LoadCache(root / ".cache" / "tthc-build" / "parsed.pickle")
     with _timed(stats, "validate"):
-        report, catalog = validate_catalog(root)
+        report, catalog = validate_catalog(root, cache=cache)
+    stats.parsed = stats.files_checked = report.files_checked
+    stats.parsed -= cache.hits
     stats.files_checked = report.files_checked
     if not report.ok:
         sys.stdout.write(render_report(report, "text"))
@@ -76,8 +78,9 @@ def build_site(root: Path, out: Path, *, as_of: date | None = None,
     state = manifest_path(root, out)
     try:
         with tempfile.TemporaryDirectory(prefix="tthc-build-") as work:
-            manifest = _build(root, out, staging, Path(work), resolve(catalog, date.fromisoformat(
-                stats.as_of)), Manifest.load(state) if out.is_dir() else Manifest(), stats, say)
+            found = resolve(catalog, date.fromisoformat(stats.as_of), cache.digests())
+            previous = Manifest.load(state) if out.is_dir() else Manifest()
+            manifest = _build(root, out, staging, Path(work), found, previous, stats, say)
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"tthc build: dựng trang thất bại ({type(exc).__name__}: {exc}); "
@@ -85,6 +88,7 @@ def build_site(root: Path, out: Path, *, as_of: date | None = None,
         return 1
     _swap(staging, out)
     manifest.save(state)
+    cache.save()
     stats.output_bytes = _size(out)
     if stats_file is not None:
         stats_file.write_text(json.dumps(asdict(stats), indent=2) + "\n", "utf-8")
@@ -96,48 +100,43 @@ def build_site(root: Path, out: Path, *, as_of: date | None = None,
 
 def _build(root: Path, out: Path, staging: Path, work: Path, found: Resolved,
            previous: Manifest, stats: BuildStats, say: Callable[[str], None]) -> Manifest:
-    with _timed(stats, "resolve"):
-        pages = list(_pages(found))
-    stats.pages = len(pages)
     with _timed(stats, "shell"):
         shells = build_shell_site(root, staging, work)
+        renderer = Renderer(root / "site_templates", shells)
+    with _timed(stats, "resolve"):
+        specs = list(page_specs(found, renderer))
+    stats.pages = len(specs)
     manifest = Manifest()
     with _timed(stats, "pages"):
-        renderer = Renderer(root / "site_templates", shells)
-        stats.rendered = _write_pages(pages, renderer, staging, out, previous, manifest, say)
-        _copy_attachments(root, pages, staging)
+        stats.rendered = _write_pages(specs, renderer, staging, out, previous, manifest, say)
+        _copy_attachments(root, specs, staging)
     with _timed(stats, "search"):
         _keep_shards(out, staging, previous)
-        manifest.shards, stats.search = build_search(pages, staging, previous.shards, say)
+        manifest.shards, stats.search = build_search(specs, staging, previous.shards, say)
     with _timed(stats, "sitemap"):
-        _write_sitemap_and_feed(root, staging, found, pages)
+        _write_sitemap_and_feed(root, staging, found, specs)
     return manifest
 
 
-def _pages(found: Resolved) -> Iterator[Page]:
-    for entry in found.procedures:
-        yield procedure_page(entry, found)
-    for entry in found.decisions:
-        yield decision_page(entry, found)
-    yield from list_pages(found)
-
-
-def _write_pages(pages: list[Page], renderer: Renderer, staging: Path, out: Path,
+def _write_pages(specs: list[PageSpec], renderer: Renderer, staging: Path, out: Path,
                  previous: Manifest, manifest: Manifest, say: Callable[[str], None]) -> int:
     rendered = 0
-    for n, page in enumerate(pages, start=1):
-        name = urls.output_file(page.url)
-        digest = renderer.page_hash(page)
-        manifest.pages[name] = digest
+    made: set[Path] = set()
+    for n, spec in enumerate(specs, start=1):
+        name = urls.output_file(spec.url)
+        manifest.pages[name] = spec.key
         target = staging / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if previous.pages.get(name) == digest and _link(out / name, target):
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if previous.pages.get(name) == spec.key and _link(out / name, target):
+            _link_beside(out / name, target)
             continue
         target.unlink(missing_ok=True)       # a section stub's shell: replace, never append
-        target.write_text(renderer.render(page), "utf-8")
+        target.write_text(renderer.render(spec.page()), "utf-8")
         rendered += 1
         if n % 5000 == 0:
-            say(f"trang: {n}/{len(pages)}")
+            say(f"trang: {n}/{len(specs)}")
     return rendered
 
 
@@ -151,9 +150,18 @@ def _link(source: Path, target: Path) -> bool:
     return True
 
 
-def _copy_attachments(root: Path, pages: list[Page], staging: Path) -> None:
-    for page in pages:
-        for source, name in page.files:
+def _link_beside(old_page: Path, new_page: Path) -> None:
+    """An unchanged page keeps the files published beside it (forms, signed originals)."""
+    for old in old_page.parent.iterdir():
+        if old.is_file() and old.name != old_page.name:
+            _link(old, new_page.parent / old.name)
+
+
+def _copy_attachments(root: Path, specs: list[PageSpec], staging: Path) -> None:
+    for spec in specs:
+        if spec.built is None:             # unchanged page: its files came with it
+            continue
+        for source, name in spec.built.files:
             path = root / source
             if path.is_file():
                 (staging / name).parent.mkdir(parents=True, exist_ok=True)
@@ -167,7 +175,7 @@ def _keep_shards(out: Path, staging: Path, previous: Manifest) -> None:
 
 
 def _write_sitemap_and_feed(root: Path, staging: Path, found: Resolved,
-                            pages: list[Page]) -> None:
+                            pages: list[PageSpec]) -> None:
     from mkdocs.config import load_config
 
     config = load_config(str(root / "mkdocs.yml"))
