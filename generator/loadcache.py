@@ -17,15 +17,20 @@ from typing import Any
 from .loader import Document
 from .problems import Problem
 
-_CODE = ("loader.py", "problems.py", "codes.py")
+_CODE = ("loader.py", "problems.py", "codes.py", "schemas.py", "fastcheck.py")
+
+
+Cached = tuple[str, Any, list[Problem], list[Problem] | None]  # digest, data, load, schema
 
 
 class LoadCache:
-    def __init__(self, path: Path) -> None:
+    """Parsed data and the loader's and schema's problems of each file, by its bytes."""
+
+    def __init__(self, path: Path, schemas: Path | None = None) -> None:
         self.path = path
-        self.fingerprint = _fingerprint()
-        self.entries: dict[str, tuple[str, Any, list[Problem]]] = {}
-        self.fresh: dict[str, tuple[str, Any, list[Problem]]] = {}
+        self.fingerprint = _fingerprint(schemas)
+        self.entries: dict[str, Cached] = {}
+        self.fresh: dict[str, Cached] = {}
         self.hits = 0
         try:
             with path.open("rb") as stream:
@@ -47,7 +52,16 @@ class LoadCache:
 
     def put(self, display: str, raw: bytes, document: Document) -> None:
         digest = hashlib.sha256(raw).hexdigest()
-        self.fresh[display] = (digest, document.data, list(document.problems))
+        self.fresh[display] = (digest, document.data, list(document.problems), None)
+
+    def schema_problems(self, display: str) -> list[Problem] | None:
+        found = self.fresh.get(display)
+        return None if found is None or found[3] is None else list(found[3])
+
+    def put_schema_problems(self, display: str, problems: list[Problem]) -> None:
+        found = self.fresh.get(display)
+        if found is not None:
+            self.fresh[display] = (found[0], found[1], found[2], list(problems))
 
     def digests(self) -> dict[str, str]:
         """SHA-256 of every file loaded in this run, by display path."""
@@ -63,9 +77,12 @@ class LoadCache:
         tmp.replace(self.path)
 
 
-def _fingerprint() -> str:
+def _fingerprint(schemas: Path | None) -> str:
+    """Changes with the code that parses and checks files, and with the schemas."""
     digest = hashlib.sha256()
     here = Path(__file__).parent
     for name in _CODE:
         digest.update((here / name).read_bytes())
+    for schema in sorted(schemas.glob("*.json")) if schemas else []:
+        digest.update(schema.name.encode() + schema.read_bytes())
     return digest.hexdigest()

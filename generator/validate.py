@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
-from .catalog import Catalog, load_catalog
+from .catalog import Catalog, Entry, load_catalog
 from .crosscheck import check_catalog
 from .loadcache import LoadCache
 from .problems import Problem, Report
@@ -49,12 +49,22 @@ def _validate(root: Path, only: Sequence[Path], progress: Callable[[int], None] 
     schemas = SchemaSet(schema_folder(root))
     report = Report(files_checked=len(catalog.entries))
     stages = [catalog.problems,
-              [p for entry in catalog.entries for p in schemas.check(entry.kind, entry.doc)],
+              [p for entry in catalog.entries for p in _schema_check(schemas, entry, cache)],
               check_catalog(catalog)]
     report.extend(_one_message_per_mistake(stages))
     if only:
         report = _restrict(report, root, only)
     return report, catalog
+
+
+def _schema_check(schemas: SchemaSet, entry: Entry, cache: LoadCache | None) -> list[Problem]:
+    known = cache.schema_problems(entry.path) if cache is not None else None
+    if known is not None:
+        return known
+    problems = schemas.check(entry.kind, entry.doc)
+    if cache is not None:
+        cache.put_schema_problems(entry.path, problems)
+    return problems
 
 
 def _one_message_per_mistake(stages: list[list[Problem]]) -> list[Problem]:

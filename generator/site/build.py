@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 
 from ..loadcache import LoadCache
 from ..reporting import render as render_report
+from ..schemas import schema_folder
 from ..validate import validate_catalog
 from . import urls
 from .atom import decision_feed
@@ -60,7 +61,7 @@ def build_site(root: Path, out: Path, *, as_of: date | None = None,
                stats_file: Path | None = None, quiet: bool = False) -> int:
     say: Callable[[str], None] = (lambda _: None) if quiet else _say
     stats = BuildStats(as_of=(as_of or today_in_vietnam()).isoformat())
-    cache = LoadCache(root / ".cache" / "tthc-build" / "parsed.pickle")
+    cache = LoadCache(root / ".cache" / "tthc-build" / "parsed.pickle", schema_folder(root))
     with _timed(stats, "validate"):
         report, catalog = validate_catalog(root, cache=cache)
     stats.parsed = stats.files_checked = report.files_checked
