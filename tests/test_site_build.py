@@ -231,3 +231,15 @@ def test_as_of_must_be_a_date(capsys: pytest.CaptureFixture[str]) -> None:
         main(["build", "--as-of", "01/07/2025"])
     assert exit_.value.code == 2
     assert "YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_same_commit_same_bytes(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    build(root, tmp_path / "one")
+    build(root, tmp_path / "two")
+    one = {p.relative_to(tmp_path / "one"): p.read_bytes()
+           for p in sorted((tmp_path / "one").rglob("*")) if p.is_file()}
+    two = {p.relative_to(tmp_path / "two"): p.read_bytes()
+           for p in sorted((tmp_path / "two").rglob("*")) if p.is_file()}
+    assert one.keys() == two.keys()
+    assert [name for name in one if one[name] != two[name]] == []

@@ -1,0 +1,39 @@
+"""What the previous build wrote, so that a rebuild re-renders and re-indexes only what
+changed. Kept outside the site (in `.cache/tthc-build/`), one file per output folder."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+VERSION = 1
+
+
+@dataclass
+class Manifest:
+    pages: dict[str, str] = field(default_factory=dict)    # output file → page hash
+    shards: dict[str, str] = field(default_factory=dict)   # "<count>/<k>" → shard hash
+
+    @classmethod
+    def load(cls, path: Path) -> Manifest:
+        try:
+            data = json.loads(path.read_text("utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        if not isinstance(data, dict) or data.get("version") != VERSION:
+            return cls()
+        return cls(dict(data.get("pages", {})), dict(data.get("shards", {})))
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({"version": VERSION, "pages": self.pages,
+                                   "shards": self.shards}, sort_keys=True), "utf-8")
+        tmp.replace(path)
+
+
+def manifest_path(root: Path, out: Path) -> Path:
+    key = hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]
+    return root / ".cache" / "tthc-build" / f"manifest-{key}.json"

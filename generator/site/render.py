@@ -1,0 +1,54 @@
+"""Render a page's prepared context with our templates and paste it into its shell."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from .page import Page
+from .shell import Shells
+
+
+class Renderer:
+    def __init__(self, templates: Path, shells: Shells) -> None:
+        self.env = Environment(loader=FileSystemLoader(templates / "pages"),
+                               undefined=StrictUndefined, autoescape=select_autoescape(["html"]),
+                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self.shells = shells
+        self.fingerprint = _fingerprint(templates / "pages", shells.fingerprint)
+
+    def render(self, page: Page) -> str:
+        article = self.env.get_template(page.template).render(page.context)
+        return self.shells.for_url(page.url).fill({
+            "TITLE": str(escape(page.title)), "DESCRIPTION": str(escape(page.description)),
+            "URL": str(escape(page.url)), "HEAD": _json_ld(page.json_ld), "ARTICLE": article})
+
+    def page_hash(self, page: Page) -> str:
+        """Changes when anything the page shows changes (its context, templates or shell)."""
+        digest = hashlib.sha256(self.fingerprint.encode())
+        digest.update(json.dumps([page.url, page.template, page.title, page.description,
+                                  page.context, page.json_ld], ensure_ascii=False,
+                                 sort_keys=True, default=str).encode())
+        return digest.hexdigest()
+
+
+def _json_ld(data: dict[str, Any] | None) -> str:
+    if data is None:
+        return ""
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # `</` cannot close the script element when escaped as `<\/`
+    return str(Markup('<script type="application/ld+json">{}</script>').format(
+        Markup(text.replace("</", "<\\/"))))
+
+
+def _fingerprint(folder: Path, shell: str) -> str:
+    digest = hashlib.sha256(shell.encode())
+    for path in sorted(folder.rglob("*.html")):
+        digest.update(path.relative_to(folder).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()

@@ -1,0 +1,157 @@
+"""Search with pagefind, in shards.
+
+Each page gets a small search document (its title weighted high, its text, the names of
+other records it merely mentions weighted low, its filters, and its đ-words folded to `d`).
+Pages are dealt into shards by a hash of their URL; each shard is indexed by its own
+pagefind process, two at a time, so peak memory is bounded by the shard size and not by the
+catalogue. The search page merges the shards in the browser (`mergeIndex`). A rebuild
+re-indexes only the shards whose documents changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import zlib
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from markupsafe import escape
+
+from . import urls
+from .folding import d_words, fold
+from .page import Page, SearchDoc
+from .pagefind_canon import canonicalise
+from .specs import PageSpec
+
+BUNDLE = "pagefind/"
+SHARD_TARGET = 1_000              # pages per shard, while there are at most MAX_SHARDS
+MAX_SHARDS = 16
+SEPARATOR = "§"                   # not a word: marks the folded list for the search page's JS
+
+
+@dataclass
+class SearchStats:
+    shards: int = 0
+    indexed: int = 0              # shards indexed in this build (the rest were kept)
+    pages: int = 0
+    peak_rss_mb: float = 0.0      # the largest pagefind process
+    peak_total_mb: float = 0.0    # upper bound of concurrent pagefind memory
+    seconds: list[float] = field(default_factory=list)
+
+
+def shard_count(pages: int) -> int:
+    return max(1, min(MAX_SHARDS, -(-pages // SHARD_TARGET)))
+
+
+def shard_of(url: str, shards: int) -> int:
+    return zlib.crc32(url.encode()) % shards
+
+
+def document(page: Page) -> str:
+    """The HTML pagefind indexes for one page (never served to readers)."""
+    doc: SearchDoc | None = page.search
+    assert doc is not None
+    folded_heading = fold(doc.heading) if "đ" in doc.heading.lower() else ""
+    extra = d_words([*doc.body, *doc.mentions])
+    parts = ['<!doctype html><html lang="vi"><head><meta charset="utf-8">',
+             f"<title>{escape(doc.title)}</title></head><body>",
+             f'<span data-pagefind-meta="excerpt">{escape(doc.excerpt)}</span>',
+             *(f'<span data-pagefind-filter="{escape(name)}">{escape(value)}</span>'
+               for name, values in doc.filters.items() for value in values),
+             f'<main data-pagefind-body><h1 data-pagefind-meta="title">{escape(doc.title)}</h1>',
+             f"<p>{escape(doc.heading)}</p>"]
+    if folded_heading:
+        parts.append(f'<p data-pagefind-weight="7">{SEPARATOR} {escape(folded_heading)}</p>')
+    parts.extend(f"<p>{escape(text)}</p>" for text in doc.body if text)
+    if doc.mentions:
+        parts.append('<ul data-pagefind-weight="0.5">'
+                     + "".join(f"<li>{escape(m)}</li>" for m in doc.mentions) + "</ul>")
+    if extra:
+        chunks = [" ".join(extra[i:i + 8]) for i in range(0, len(extra), 8)]
+        parts.append(f"<p>{SEPARATOR} " + f" {SEPARATOR} ".join(chunks) + "</p>")
+    parts.append("</main></body></html>")
+    return "".join(parts)
+
+
+def build_search(specs: list[PageSpec], target: Path, previous: dict[str, str],
+                 progress: Callable[[str], None]) -> tuple[dict[str, str], SearchStats]:
+    """Index the pages into `target/pagefind/<shard>/`; keep shards whose hash is in
+    `previous` and whose bundle is already in `target`. A shard's hash is made of its pages'
+    keys, so pages of kept shards are never built. Returns the new shard hashes."""
+    searchable = [s for s in specs if s.searchable]
+    count = shard_count(len(searchable))
+    members: list[list[PageSpec]] = [[] for _ in range(count)]
+    for spec in searchable:
+        members[shard_of(spec.url, count)].append(spec)
+    hashes = {f"{count}/{k}": _shard_hash(group) for k, group in enumerate(members)}
+    stats = SearchStats(shards=count, pages=len(searchable))
+    keep = {f"{k}/" for k in range(count)
+            if previous.get(f"{count}/{k}") == hashes[f"{count}/{k}"]
+            and (target / BUNDLE / f"{k}" / "pagefind-entry.json").is_file()}
+    _remove_stale(target / BUNDLE, keep, count)
+    todo = [k for k in range(count) if f"{k}/" not in keep]
+    stats.indexed = len(todo)
+    if todo:
+        progress(f"tìm kiếm: lập chỉ mục {len(todo)}/{count} phần "
+                 f"({sum(len(members[k]) for k in todo)} trang)")
+    groups = {k: [(s.url, document(s.page())) for s in members[k]] for k in todo}
+    with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
+        results = list(pool.map(lambda k: _index_shard(groups[k], target / BUNDLE / str(k)),
+                                todo))
+    for seconds, rss in results:
+        stats.seconds.append(seconds)
+        stats.peak_rss_mb = max(stats.peak_rss_mb, rss)
+    top = sorted((rss for _, rss in results), reverse=True)[:2]
+    stats.peak_total_mb = sum(top)
+    (target / BUNDLE / "shards.json").write_text(
+        json.dumps({"shards": [f"{k}/" for k in range(count)]}) + "\n", "utf-8")
+    return hashes, stats
+
+
+def _shard_hash(group: list[PageSpec]) -> str:
+    digest = hashlib.sha256()
+    for url, key in sorted((s.url, s.key) for s in group):
+        digest.update(f"{url}\0{key}\0".encode())
+    return digest.hexdigest()
+
+
+def _remove_stale(bundle: Path, keep: set[str], count: int) -> None:
+    if not bundle.is_dir():
+        return
+    for child in bundle.iterdir():
+        if child.is_dir() and f"{child.name}/" not in keep:
+            shutil.rmtree(child)
+
+
+def _index_shard(group: list[tuple[str, str]], out: Path) -> tuple[float, float]:
+    import time
+
+    from pagefind.service import get_executable
+
+    binary = get_executable()
+    if binary is None:
+        raise RuntimeError("không tìm thấy chương trình pagefind (cài gói pagefind[bin])")
+    with tempfile.TemporaryDirectory(prefix="tthc-search-") as tmp:
+        for url, html in group:
+            path = Path(tmp) / urls.output_file(url)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(html, "utf-8")
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            [str(binary), "--site", tmp, "--output-path", str(out), "--force-language", "vi",
+             "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        with process.stdout or open(os.devnull, "rb") as stream:
+            output = stream.read()
+        _, status, usage = os.wait4(process.pid, 0)
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0:
+            raise RuntimeError("pagefind thất bại: " + output.decode("utf-8", "replace")[-2000:])
+        canonicalise(out)             # pagefind writes filters in arbitrary order
+    return time.perf_counter() - started, usage.ru_maxrss / 1024

@@ -1,0 +1,102 @@
+"""The shell: mkdocs-material builds the hand-written pages (home, guides, search) plus one
+empty page per URL depth; every generated page is pasted into the shell of its depth.
+
+mkdocs sees only `content/pages/` and a few stubs, never a procedure: its cost stays flat
+however large the catalogue grows. Section pages in the navigation (`thu-tuc/`, …) are stubs
+too, so the navigation marks them; their output file is the shell of their own URL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import urls
+
+SHELL_FOLDER = "_vo"
+MAX_DEPTH = 6
+MARKERS = ("TITLE", "DESCRIPTION", "URL", "HEAD", "ARTICLE")
+_MARKER = re.compile(r"@@TTHC:(" + "|".join(MARKERS) + ")@@")
+SECTION_STUBS = {urls.PROCEDURES: "Thủ tục hành chính", urls.FIELDS: "Theo lĩnh vực",
+                 urls.LEVELS: "Theo cấp thực hiện", urls.DECISIONS: "Quyết định công bố",
+                 urls.AGENCIES: "Cơ quan"}
+
+
+@dataclass(frozen=True)
+class Shell:
+    """A page split at its markers: pieces[0] marker[0] pieces[1] marker[1] …"""
+
+    pieces: tuple[str, ...]
+    markers: tuple[str, ...]
+
+    def fill(self, values: dict[str, str]) -> str:
+        out = [self.pieces[0]]
+        for marker, piece in zip(self.markers, self.pieces[1:], strict=True):
+            out.append(values[marker])
+            out.append(piece)
+        return "".join(out)
+
+    @classmethod
+    def parse(cls, html: str) -> Shell:
+        parts = _MARKER.split(html)
+        return cls(tuple(parts[0::2]), tuple(parts[1::2]))
+
+
+@dataclass
+class Shells:
+    by_depth: dict[int, Shell]
+    by_url: dict[str, Shell]
+    fingerprint: str               # changes whenever any shell changes
+
+    def for_url(self, url: str) -> Shell:
+        return self.by_url.get(url) or self.by_depth[urls.depth(url)]
+
+
+def build_shell_site(root: Path, target: Path, work: Path) -> Shells:
+    """Run mkdocs on `content/pages/` plus the stubs into `target`; return the shells."""
+    docs = work / "docs"
+    shutil.copytree(root / "content" / "pages", docs)
+    for url, title in SECTION_STUBS.items():
+        _stub(docs / url / "index.md", title)
+    for depth in range(1, MAX_DEPTH + 1):
+        _stub(docs / _shell_url(depth) / "index.md", "")
+    _run_mkdocs(root, docs, target)
+    shells = Shells({}, {}, "")
+    digest = hashlib.sha256()
+    for depth in range(1, MAX_DEPTH + 1):
+        html = (target / _shell_url(depth) / "index.html").read_text("utf-8")
+        shells.by_depth[depth] = Shell.parse(html)
+        digest.update(html.encode())
+    for url in SECTION_STUBS:
+        html = (target / url / "index.html").read_text("utf-8")
+        shells.by_url[url] = Shell.parse(html)
+        digest.update(html.encode())
+    shells.fingerprint = digest.hexdigest()
+    shutil.rmtree(target / SHELL_FOLDER)
+    for generated in ("sitemap.xml", "sitemap.xml.gz"):
+        (target / generated).unlink(missing_ok=True)
+    return shells
+
+
+def _shell_url(depth: int) -> str:
+    return "/".join([SHELL_FOLDER, *map(str, range(1, depth))]) + "/"
+
+
+def _stub(path: Path, title: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"---\ntemplate: tthc-shell.html\ntitle: \"{title}\"\n---\n", "utf-8")
+
+
+def _run_mkdocs(root: Path, docs: Path, target: Path) -> None:
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    config = load_config(str(root / "mkdocs.yml"), docs_dir=str(docs), site_dir=str(target))
+    config.plugins.on_startup(command="build", dirty=False)
+    try:
+        build(config)
+    finally:
+        config.plugins.on_shutdown()

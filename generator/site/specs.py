@@ -1,0 +1,99 @@
+"""Every page of the generated site, with a key that changes whenever what it shows changes.
+
+A rebuild compares each page's key with the previous build's and renders only pages whose
+key changed. For procedure pages, the bulk of the site, the key is computed from their
+inputs (the record's bytes, the decisions that touch it, the names it shows, its status on
+the build date, the templates and the shell) without building the page at all; the page
+itself is built only when it must be rendered or indexed. Decision and index pages are few:
+they are built every time and keyed by their prepared context.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..catalog import Entry
+from ..crosscheck import procedure_code
+from . import urls
+from .decision_page import decision_page
+from .list_pages import list_pages
+from .page import Page
+from .procedure_page import procedure_page
+from .render import Renderer
+from .resolve import Resolved
+
+
+@dataclass
+class PageSpec:
+    url: str
+    key: str
+    sources: tuple[str, ...]
+    searchable: bool
+    make: Callable[[], Page] = field(repr=False)
+    built: Page | None = field(default=None, repr=False)
+
+    def page(self) -> Page:
+        if self.built is None:
+            self.built = self.make()
+        return self.built
+
+
+def page_specs(found: Resolved, renderer: Renderer) -> Iterator[PageSpec]:
+    for entry in found.procedures:
+        code = str(procedure_code(entry))
+        yield PageSpec(urls.procedure(code), _procedure_key(entry, code, found, renderer),
+                       (entry.path,), True, _later(procedure_page, entry, found))
+    for entry in found.decisions:
+        yield _eager(decision_page(entry, found), renderer)
+    for page in list_pages(found):
+        yield _eager(page, renderer)
+
+
+def _later(make: Callable[[Entry, Resolved], Page], entry: Entry,
+           found: Resolved) -> Callable[[], Page]:
+    return lambda: make(entry, found)
+
+
+def _eager(page: Page, renderer: Renderer) -> PageSpec:
+    return PageSpec(page.url, renderer.page_hash(page), page.sources, page.search is not None,
+                    lambda: page, page)
+
+
+def _procedure_key(entry: Entry, code: str, found: Resolved, renderer: Renderer) -> str:
+    status = found.status[code]
+    related = [str(c) for c in entry.data.get("thu_tuc_lien_quan", [])]
+    if status.replacement:
+        related.append(status.replacement)
+    parts: list[Any] = [
+        renderer.fingerprint, entry.path, found.digest(entry), found.names_digest,
+        [status.kind, status.since, _path(status.decision), status.replacement,
+         _path(status.pending.decision) if status.pending else None, status.pending_since],
+        [(t.decision.path, found.digest(t.decision), t.list_name)
+         for t in found.touches.get(code, [])],
+        [(c, _digest(found.index.procedures.get(c), found)) for c in related],
+        _forms(entry, found),
+    ]
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+
+
+def _path(entry: Entry | None) -> str | None:
+    return entry.path if entry is not None else None
+
+
+def _digest(entry: Entry | None, found: Resolved) -> str | None:
+    return found.digest(entry) if entry is not None else None
+
+
+def _forms(entry: Entry, found: Resolved) -> list[tuple[str, bool]]:
+    """Which form files named by the record exist (a new file gives its row a link)."""
+    folder = found.catalog.root / PurePosixPath(entry.path).parent
+    return [(form["tep"], (folder / form["tep"]).is_file())
+            for group in entry.data.get("thanh_phan_ho_so", [])
+            for document in group.get("giay_to", [])
+            if isinstance(form := document.get("mau_don"), dict)
+            and isinstance(form.get("tep"), str)]

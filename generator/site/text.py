@@ -1,0 +1,69 @@
+"""Plain text as published → blocks a template can loop over.
+
+Published texts are plain text with line breaks: lines starting with `-`, `+`, `*` or `•`
+are list items, other lines are paragraphs. Raw HTML is never rendered (the templates
+escape everything); this module only decides where paragraphs and lists begin.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, TypedDict
+
+_BULLET = re.compile(r"^\s*[-+*•–]\s+")
+
+
+class Block(TypedDict):
+    kind: str                      # "p" or "ul"
+    lines: list[str]
+
+
+def blocks(text: Any) -> list[Block]:
+    """Split a published text into paragraphs and bulleted lists."""
+    if not isinstance(text, str):
+        return [] if text is None else [Block(kind="p", lines=[str(text)])]
+    out: list[Block] = []
+    for raw in text.splitlines():
+        line = " ".join(raw.split())
+        if not line:
+            continue
+        bullet = _BULLET.match(raw)
+        if bullet:
+            item = _BULLET.sub("", raw, count=1).strip()
+            if out and out[-1]["kind"] == "ul":
+                out[-1]["lines"].append(item)
+            else:
+                out.append(Block(kind="ul", lines=[item]))
+        else:
+            out.append(Block(kind="p", lines=[line]))
+    return out
+
+
+def strip_bullet(text: str) -> str:
+    """A step or document name without the list marker it was published with."""
+    return _BULLET.sub("", text, count=1).strip()
+
+
+def one_line(text: Any, limit: int = 0) -> str:
+    """Collapse a text into one line (for summaries and meta descriptions)."""
+    line = " ".join(str(text).split()) if text is not None else ""
+    if limit and len(line) > limit:
+        cut = line[:limit].rsplit(" ", 1)[0]
+        return cut.rstrip(",;:.") + "…"
+    return line
+
+
+def money(amount: int | float, currency: str) -> str:
+    """`50000, "VND"` → `50.000 đồng` (Vietnamese thousands separator)."""
+    whole = f"{int(amount):,}".replace(",", ".")
+    if isinstance(amount, float) and not amount.is_integer():
+        whole += "," + f"{amount:.2f}".split(".")[1]
+    return f"{whole} {'đồng' if currency == 'VND' else currency}"
+
+
+def date_vi(iso: Any) -> str:
+    """`2025-07-01` → `01/07/2025`; anything else as written."""
+    if isinstance(iso, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):
+        year, month, day = iso.split("-")
+        return f"{day}/{month}/{year}"
+    return "" if iso is None else str(iso)

@@ -1,0 +1,56 @@
+"""Where every page lives. URLs are folders (`thu-tuc/1.001193/`) relative to the site root;
+links inside a page are made relative to it, so the site works under any base path."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+SEARCH = "tim-kiem/"
+PROCEDURES = "thu-tuc/"
+DECISIONS = "quyet-dinh/"
+AGENCIES = "co-quan/"
+FIELDS = "linh-vuc/"
+LEVELS = "cap/"
+DECISION_FEED = "quyet-dinh/feed.xml"
+
+
+def procedure(code: str) -> str:
+    return f"{PROCEDURES}{code}/"
+
+
+def decision(path: str) -> str:
+    """`content/decisions/<agency>/<year>/<slug>.yaml` → `quyet-dinh/<agency>/<year>/<slug>/`."""
+    parts = PurePosixPath(path).with_suffix("").parts[2:]
+    return DECISIONS + "/".join(parts) + "/"
+
+
+def agency(agency_id: str) -> str:
+    return f"{AGENCIES}{agency_id}/"
+
+
+def field(field_id: str) -> str:
+    return f"{FIELDS}{field_id}/"
+
+
+def level(level_id: str) -> str:
+    return f"{LEVELS}{level_id}/"
+
+
+def page_number(url: str, number: int) -> str:
+    """The URL of page `number` (from 1) of a paginated list at `url`."""
+    return url if number == 1 else f"{url}trang-{number}/"
+
+
+def depth(url: str) -> int:
+    """How many folders deep a page URL is (`""` is the home page, depth 0)."""
+    return url.count("/")
+
+
+def relative(from_url: str, to_url: str) -> str:
+    """A link from the page at `from_url` to `to_url` (both site-relative)."""
+    return "../" * depth(from_url) + to_url or "./"
+
+
+def output_file(url: str) -> str:
+    """The file that serves `url`."""
+    return url + "index.html" if url.endswith("/") or not url else url
