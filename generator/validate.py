@@ -17,7 +17,7 @@ from .schemas import SchemaSet, schema_folder
 def validate(root: Path, only: Sequence[Path] = (),
              progress: Callable[[int], None] | None = None) -> Report:
     """Validate the whole catalogue under `root`; keep problems of files under `only`."""
-    with _collector_paused():
+    with collector_paused():
         return _validate(root, only, progress)[0]
 
 
@@ -25,12 +25,12 @@ def validate_catalog(root: Path, progress: Callable[[int], None] | None = None,
                      cache: LoadCache | None = None) -> tuple[Report, Catalog]:
     """Validate the whole catalogue and keep it loaded (the site build renders from it);
     unchanged files come parsed from `cache`."""
-    with _collector_paused():
+    with collector_paused():
         return _validate(root, (), progress, cache)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Loading builds millions of small acyclic objects; Python's cyclic garbage collector
     would rescan all of them again and again (superlinear at 100,000 files). Reference
     counting still frees everything; the collector runs once at the end."""

@@ -243,3 +243,17 @@ def test_same_commit_same_bytes(tmp_path: Path) -> None:
            for p in sorted((tmp_path / "two").rglob("*")) if p.is_file()}
     assert one.keys() == two.keys()
     assert [name for name in one if one[name] != two[name]] == []
+
+
+def test_two_processes_write_the_same_site_as_one(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.site import output
+
+    root = make_project(tmp_path / "project")
+    build(root, tmp_path / "serial")
+    monkeypatch.setattr(output, "PARALLEL_FROM", 1)
+    build(root, tmp_path / "forked")
+    serial, forked = tmp_path / "serial", tmp_path / "forked"
+    names = sorted(p.relative_to(serial) for p in serial.rglob("*") if p.is_file())
+    assert names == sorted(p.relative_to(forked) for p in forked.rglob("*") if p.is_file())
+    assert [n for n in names if (serial / n).read_bytes() != (forked / n).read_bytes()] == []

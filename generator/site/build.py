@@ -26,14 +26,15 @@ from zoneinfo import ZoneInfo
 from ..loadcache import LoadCache
 from ..reporting import render as render_report
 from ..schemas import schema_folder
-from ..validate import validate_catalog
+from ..validate import collector_paused, validate_catalog
 from . import urls
 from .atom import decision_feed
 from .gitdates import last_changed
 from .manifest import Manifest, manifest_path
 from .render import Renderer
 from .resolve import Resolved, resolve
-from .search import SearchStats, build_search
+from .output import Job, write_pages
+from .search import SearchStats, index_search, plan_search
 from .shell import build_shell_site
 from .specs import PageSpec, page_specs
 from .sitemap import write_sitemaps
@@ -59,6 +60,13 @@ def today_in_vietnam() -> date:
 
 def build_site(root: Path, out: Path, *, as_of: date | None = None,
                stats_file: Path | None = None, quiet: bool = False) -> int:
+    """Build the site; 0 on success, 1 when the content is invalid or a step failed."""
+    with collector_paused():           # the catalogue is millions of long-lived objects
+        return _build_site(root, out, as_of, stats_file, quiet)
+
+
+def _build_site(root: Path, out: Path, as_of: date | None, stats_file: Path | None,
+                quiet: bool) -> int:
     say: Callable[[str], None] = (lambda _: None) if quiet else _say
     stats = BuildStats(as_of=(as_of or today_in_vietnam()).isoformat())
     cache = LoadCache(root / ".cache" / "tthc-build" / "parsed.pickle", schema_folder(root))
@@ -106,67 +114,18 @@ def _build(root: Path, out: Path, staging: Path, work: Path, found: Resolved,
         renderer = Renderer(root / "site_templates", shells)
     with _timed(stats, "resolve"):
         specs = list(page_specs(found, renderer))
-    stats.pages = len(specs)
-    manifest = Manifest()
-    with _timed(stats, "pages"):
-        stats.rendered = _write_pages(specs, renderer, staging, out, previous, manifest, say)
-        _copy_attachments(root, specs, staging)
-    with _timed(stats, "search"):
         _keep_shards(out, staging, previous)
-        manifest.shards, stats.search = build_search(specs, staging, previous.shards, say)
+        plan = plan_search(specs, staging, previous.shards, work / "search")
+    stats.pages = len(specs)
+    manifest = Manifest(shards=plan.hashes)
+    with _timed(stats, "pages"):
+        job = Job(specs, renderer, plan, root, staging)
+        stats.rendered = write_pages(job, out, previous, manifest)
+    with _timed(stats, "search"):
+        stats.search = index_search(plan, staging, say)
     with _timed(stats, "sitemap"):
         _write_sitemap_and_feed(root, staging, found, specs)
     return manifest
-
-
-def _write_pages(specs: list[PageSpec], renderer: Renderer, staging: Path, out: Path,
-                 previous: Manifest, manifest: Manifest, say: Callable[[str], None]) -> int:
-    rendered = 0
-    made: set[Path] = set()
-    for n, spec in enumerate(specs, start=1):
-        name = urls.output_file(spec.url)
-        manifest.pages[name] = spec.key
-        target = staging / name
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if previous.pages.get(name) == spec.key and _link(out / name, target):
-            _link_beside(out / name, target)
-            continue
-        target.unlink(missing_ok=True)       # a section stub's shell: replace, never append
-        target.write_text(renderer.render(spec.page()), "utf-8")
-        rendered += 1
-        if n % 5000 == 0:
-            say(f"trang: {n}/{len(specs)}")
-    return rendered
-
-
-def _link(source: Path, target: Path) -> bool:
-    """Reuse an unchanged page of the previous build (a hard link costs no copy)."""
-    try:
-        target.unlink(missing_ok=True)
-        os.link(source, target)
-    except OSError:
-        return False
-    return True
-
-
-def _link_beside(old_page: Path, new_page: Path) -> None:
-    """An unchanged page keeps the files published beside it (forms, signed originals)."""
-    for old in old_page.parent.iterdir():
-        if old.is_file() and old.name != old_page.name:
-            _link(old, new_page.parent / old.name)
-
-
-def _copy_attachments(root: Path, specs: list[PageSpec], staging: Path) -> None:
-    for spec in specs:
-        if spec.built is None:             # unchanged page: its files came with it
-            continue
-        for source, name in spec.built.files:
-            path = root / source
-            if path.is_file():
-                (staging / name).parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(path, staging / name)
 
 
 def _keep_shards(out: Path, staging: Path, previous: Manifest) -> None:

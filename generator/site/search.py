@@ -15,7 +15,7 @@ import json
 import os
 import shutil
 import subprocess
-import tempfile
+import threading
 import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -31,8 +31,8 @@ from .pagefind_canon import canonicalise
 from .specs import PageSpec
 
 BUNDLE = "pagefind/"
-SHARD_TARGET = 1_000              # pages per shard, while there are at most MAX_SHARDS
-MAX_SHARDS = 16
+SHARD_TARGET = 600                # pages per shard, while there are at most MAX_SHARDS
+MAX_SHARDS = 32
 SEPARATOR = "§"                   # not a word: marks the folded list for the search page's JS
 
 
@@ -80,39 +80,71 @@ def document(page: Page) -> str:
     return "".join(parts)
 
 
-def build_search(specs: list[PageSpec], target: Path, previous: dict[str, str],
-                 progress: Callable[[str], None]) -> tuple[dict[str, str], SearchStats]:
-    """Index the pages into `target/pagefind/<shard>/`; keep shards whose hash is in
-    `previous` and whose bundle is already in `target`. A shard's hash is made of its pages'
-    keys, so pages of kept shards are never built. Returns the new shard hashes."""
+@dataclass
+class SearchPlan:
+    """Which shard each page falls in, and which shards this build must index."""
+
+    count: int
+    shard: dict[str, int]          # URL of every searchable page → its shard
+    hashes: dict[str, str]         # "<count>/<k>" → hash of the shard's page keys
+    todo: list[int]                # shards to index in this build
+    documents: Path                # search documents of shard k go under documents/k/
+    sizes: list[int] = field(default_factory=list)
+
+    def wants(self, spec: PageSpec) -> bool:
+        """Must this page's search document be written (its shard is being indexed)?"""
+        k = self.shard.get(spec.url)
+        return k is not None and k in self._todo
+
+    def write(self, page: Page) -> None:
+        path = self.documents / str(self.shard[page.url]) / urls.output_file(page.url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(document(page), "utf-8")
+
+    @property
+    def _todo(self) -> set[int]:
+        return set(self.todo)
+
+
+def plan_search(specs: list[PageSpec], target: Path, previous: dict[str, str],
+                documents: Path) -> SearchPlan:
+    """Deal the searchable pages into shards; a shard is kept when its hash (made of its
+    pages' keys) is the previous build's and its bundle is already in `target` (hard-linked
+    from the previous site), so pages of kept shards are never built for search."""
     searchable = [s for s in specs if s.searchable]
     count = shard_count(len(searchable))
     members: list[list[PageSpec]] = [[] for _ in range(count)]
     for spec in searchable:
         members[shard_of(spec.url, count)].append(spec)
     hashes = {f"{count}/{k}": _shard_hash(group) for k, group in enumerate(members)}
-    stats = SearchStats(shards=count, pages=len(searchable))
     keep = {f"{k}/" for k in range(count)
             if previous.get(f"{count}/{k}") == hashes[f"{count}/{k}"]
             and (target / BUNDLE / f"{k}" / "pagefind-entry.json").is_file()}
     _remove_stale(target / BUNDLE, keep, count)
-    todo = [k for k in range(count) if f"{k}/" not in keep]
-    stats.indexed = len(todo)
-    if todo:
-        progress(f"tìm kiếm: lập chỉ mục {len(todo)}/{count} phần "
-                 f"({sum(len(members[k]) for k in todo)} trang)")
-    groups = {k: [(s.url, document(s.page())) for s in members[k]] for k in todo}
+    return SearchPlan(count, {s.url: shard_of(s.url, count) for s in searchable}, hashes,
+                      [k for k in range(count) if f"{k}/" not in keep], documents,
+                      [len(m) for m in members])
+
+
+def index_search(plan: SearchPlan, target: Path,
+                 progress: Callable[[str], None]) -> SearchStats:
+    """Run pagefind on the shards to index, two at a time; write `pagefind/shards.json`."""
+    stats = SearchStats(shards=plan.count, pages=len(plan.shard), indexed=len(plan.todo))
+    if plan.todo:
+        progress(f"tìm kiếm: lập chỉ mục {len(plan.todo)}/{plan.count} phần "
+                 f"({sum(plan.sizes[k] for k in plan.todo)} trang)")
     with ThreadPoolExecutor(max_workers=min(2, os.cpu_count() or 1)) as pool:
-        results = list(pool.map(lambda k: _index_shard(groups[k], target / BUNDLE / str(k)),
-                                todo))
+        results = list(pool.map(
+            lambda k: _index_shard(plan.documents / str(k), target / BUNDLE / str(k)),
+            plan.todo))
     for seconds, rss in results:
-        stats.seconds.append(seconds)
+        stats.seconds.append(round(seconds, 3))
         stats.peak_rss_mb = max(stats.peak_rss_mb, rss)
-    top = sorted((rss for _, rss in results), reverse=True)[:2]
-    stats.peak_total_mb = sum(top)
+    stats.peak_total_mb = sum(sorted((rss for _, rss in results), reverse=True)[:2])
+    (target / BUNDLE).mkdir(parents=True, exist_ok=True)
     (target / BUNDLE / "shards.json").write_text(
-        json.dumps({"shards": [f"{k}/" for k in range(count)]}) + "\n", "utf-8")
-    return hashes, stats
+        json.dumps({"shards": [f"{k}/" for k in range(plan.count)]}) + "\n", "utf-8")
+    return stats
 
 
 def _shard_hash(group: list[PageSpec]) -> str:
@@ -130,7 +162,7 @@ def _remove_stale(bundle: Path, keep: set[str], count: int) -> None:
             shutil.rmtree(child)
 
 
-def _index_shard(group: list[tuple[str, str]], out: Path) -> tuple[float, float]:
+def _index_shard(documents: Path, out: Path) -> tuple[float, float]:
     import time
 
     from pagefind.service import get_executable
@@ -138,20 +170,47 @@ def _index_shard(group: list[tuple[str, str]], out: Path) -> tuple[float, float]
     binary = get_executable()
     if binary is None:
         raise RuntimeError("không tìm thấy chương trình pagefind (cài gói pagefind[bin])")
-    with tempfile.TemporaryDirectory(prefix="tthc-search-") as tmp:
-        for url, html in group:
-            path = Path(tmp) / urls.output_file(url)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(html, "utf-8")
-        started = time.perf_counter()
-        process = subprocess.Popen(
-            [str(binary), "--site", tmp, "--output-path", str(out), "--force-language", "vi",
-             "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-        with process.stdout or open(os.devnull, "rb") as stream:
-            output = stream.read()
-        _, status, usage = os.wait4(process.pid, 0)
-        process.returncode = os.waitstatus_to_exitcode(status)
-        if process.returncode != 0:
-            raise RuntimeError("pagefind thất bại: " + output.decode("utf-8", "replace")[-2000:])
-        canonicalise(out)             # pagefind writes filters in arbitrary order
-    return time.perf_counter() - started, usage.ru_maxrss / 1024
+    documents.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(binary), "--site", str(documents), "--output-path", str(out), "--force-language",
+         "vi", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    watcher = _PeakMemory(process.pid)
+    with process.stdout or open(os.devnull, "rb") as stream:
+        output = stream.read()
+    process.wait()
+    watcher.stop()
+    if process.returncode != 0:
+        raise RuntimeError("pagefind thất bại: " + output.decode("utf-8", "replace")[-2000:])
+    canonicalise(out)                 # pagefind writes filters in arbitrary order
+    return time.perf_counter() - started, watcher.peak_mb
+
+
+class _PeakMemory:
+    """pagefind's own peak resident memory, read from /proc while it runs (Linux).
+
+    `ru_maxrss` of a child cannot be used: Linux carries the parent's resident size (the
+    whole loaded catalogue) into the child's at `exec`. `VmHWM` belongs to the program after
+    `exec` and only grows, so the last reading before it exits is its peak.
+    """
+
+    def __init__(self, pid: int) -> None:
+        self.path = Path(f"/proc/{pid}/status")
+        self.peak_mb = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._done.wait(0.02):
+            try:
+                status = self.path.read_text()
+            except OSError:
+                return
+            for line in status.splitlines():
+                if line.startswith("VmHWM:"):
+                    self.peak_mb = max(self.peak_mb, int(line.split()[1]) / 1024)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
