@@ -3,8 +3,12 @@
 Parsing YAML is most of what validation costs. A rebuild after a small change would
 otherwise parse thousands of unchanged files again; with this cache it reads and hashes
 them, and parses only the files whose bytes changed. The cache is a local speed-up only:
-it is keyed by each file's SHA-256 and by a fingerprint of the loader's own code, lives in
-`.cache/tthc-build/`, and a missing, stale or unreadable cache just means a full parse.
+it is keyed by each file's SHA-256 and by a fingerprint of the loader's and the schema
+checker's code and of the schemas, lives in `.cache/tthc-build/`, and a missing, stale or
+unreadable cache just means a full parse.
+
+Each file's entry is pickled on its own, so saving after a small change rewrites the
+unchanged entries as they are, without pickling the whole catalogue again.
 """
 
 from __future__ import annotations
@@ -18,9 +22,8 @@ from .loader import Document
 from .problems import Problem
 
 _CODE = ("loader.py", "problems.py", "codes.py", "schemas.py", "fastcheck.py")
-
-
-Cached = tuple[str, Any, list[Problem], list[Problem] | None]  # digest, data, load, schema
+Stored = tuple[str, bytes]         # digest, pickled (data, load problems, schema problems)
+Loaded = tuple[Any, list[Problem], list[Problem] | None]
 
 
 class LoadCache:
@@ -29,50 +32,64 @@ class LoadCache:
     def __init__(self, path: Path, schemas: Path | None = None) -> None:
         self.path = path
         self.fingerprint = _fingerprint(schemas)
-        self.entries: dict[str, Cached] = {}
-        self.fresh: dict[str, Cached] = {}
+        self.stored: dict[str, Stored] = {}
+        self.kept: dict[str, Stored] = {}            # unchanged entries, as stored
+        self.fresh: dict[str, tuple[str, Loaded]] = {}  # entries of this run
         self.hits = 0
+        self.changed = False
         try:
             with path.open("rb") as stream:
-                stored = pickle.load(stream)
-            if stored.get("fingerprint") == self.fingerprint:
-                self.entries = stored["entries"]
+                saved = pickle.load(stream)
+            if saved.get("fingerprint") == self.fingerprint:
+                self.stored = saved["entries"]
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError,
                 TypeError, ValueError):
-            self.entries = {}
+            self.stored = {}
 
     def get(self, display: str, raw: bytes) -> Document | None:
         digest = hashlib.sha256(raw).hexdigest()
-        found = self.entries.get(display)
+        found = self.stored.get(display)
         if found is None or found[0] != digest:
             return None
+        data, problems, schema = pickle.loads(found[1])
         self.hits += 1
-        self.fresh[display] = found
-        return Document(display, found[1], raw.decode("utf-8"), list(found[2]))
+        self.kept[display] = found
+        self.fresh[display] = (digest, (data, problems, schema))
+        return Document(display, data, raw.decode("utf-8"), list(problems))
 
     def put(self, display: str, raw: bytes, document: Document) -> None:
         digest = hashlib.sha256(raw).hexdigest()
-        self.fresh[display] = (digest, document.data, list(document.problems), None)
+        self.fresh[display] = (digest, (document.data, list(document.problems), None))
+        self.changed = True
 
     def schema_problems(self, display: str) -> list[Problem] | None:
         found = self.fresh.get(display)
-        return None if found is None or found[3] is None else list(found[3])
+        return None if found is None or found[1][2] is None else list(found[1][2])
 
     def put_schema_problems(self, display: str, problems: list[Problem]) -> None:
         found = self.fresh.get(display)
         if found is not None:
-            self.fresh[display] = (found[0], found[1], found[2], list(problems))
+            digest, (data, loaded, _) = found
+            self.fresh[display] = (digest, (data, loaded, list(problems)))
+            self.kept.pop(display, None)
+            self.changed = True
 
     def digests(self) -> dict[str, str]:
         """SHA-256 of every file loaded in this run, by display path."""
         return {display: found[0] for display, found in self.fresh.items()}
 
     def save(self) -> None:
-        """Keep what this run loaded (files deleted since are dropped)."""
+        """Keep what this run loaded (files deleted since are dropped); skipped when
+        nothing changed."""
+        if not self.changed and self.fresh.keys() == self.stored.keys():
+            return
+        entries = {display: self.kept.get(display) or
+                   (digest, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
+                   for display, (digest, loaded) in self.fresh.items()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         with tmp.open("wb") as stream:
-            pickle.dump({"fingerprint": self.fingerprint, "entries": self.fresh}, stream,
+            pickle.dump({"fingerprint": self.fingerprint, "entries": entries}, stream,
                         protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(self.path)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -51,7 +52,6 @@ class BuildStats:
     rendered: int = 0              # pages rendered in this build (the rest were kept)
     seconds: dict[str, float] = field(default_factory=dict)
     search: SearchStats = field(default_factory=SearchStats)
-    output_bytes: int = 0
 
 
 def today_in_vietnam() -> date:
@@ -98,7 +98,6 @@ def _build_site(root: Path, out: Path, as_of: date | None, stats_file: Path | No
     _swap(staging, out)
     manifest.save(state)
     cache.save()
-    stats.output_bytes = _size(out)
     if stats_file is not None:
         stats_file.write_text(json.dumps(asdict(stats), indent=2) + "\n", "utf-8")
     say(f"tthc build: {stats.pages} trang ({stats.rendered} dựng lại), "
@@ -177,21 +176,23 @@ def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
 
-def _size(folder: Path) -> int:
-    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
-
-
 def _swap(staging: Path, out: Path) -> None:
-    """Replace `out` by `staging` with renames only (no window with a half-written site)."""
-    old = out.with_name(out.name + ".old")
-    if old.exists():
-        shutil.rmtree(old)
+    """Replace `out` by `staging` with renames only (no window with a half-written site).
+
+    The previous site is renamed aside and deleted by a detached `rm` when there is one:
+    unlinking tens of thousands of hard links is housekeeping, not part of the build."""
+    old = Path(tempfile.mkdtemp(prefix=".tthc-discard.", dir=out.parent))
     if out.exists():
-        out.rename(old)
+        out.rename(old / out.name)
     staging.rename(out)
-    if old.exists():
-        shutil.rmtree(old)
+    _discard(old)
 
 
-def json_default(value: Any) -> Any:  # pragma: no cover - used by bench scripts
-    return str(value)
+def _discard(folder: Path) -> None:
+    """Delete `folder` in the background (`rm` keeps running after the build returns)."""
+    shell = shutil.which("sh")
+    if shell is None or os.name != "posix":
+        shutil.rmtree(folder, ignore_errors=True)
+        return
+    subprocess.run([shell, "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", str(folder)],
+                   check=False, stdin=subprocess.DEVNULL)

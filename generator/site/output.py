@@ -48,7 +48,7 @@ def write_pages(job: Job, out: Path, previous: Manifest, manifest: Manifest) -> 
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
         unchanged = previous.pages.get(name) == spec.key and _link(out / name, target)
-        if unchanged:
+        if unchanged and spec.attachments:
             _link_beside(out / name, target)
         if not unchanged or job.plan.wants(spec):
             todo.append((n, not unchanged))

@@ -35,6 +35,7 @@ class PageSpec:
     sources: tuple[str, ...]
     searchable: bool
     make: Callable[[], Page] = field(repr=False)
+    attachments: bool = False      # files are published beside the page
     built: Page | None = field(default=None, repr=False)
 
     def page(self) -> Page:
@@ -46,8 +47,10 @@ class PageSpec:
 def page_specs(found: Resolved, renderer: Renderer) -> Iterator[PageSpec]:
     for entry in found.procedures:
         code = str(procedure_code(entry))
-        yield PageSpec(urls.procedure(code), _procedure_key(entry, code, found, renderer),
-                       (entry.path,), True, _later(procedure_page, entry, found))
+        forms = _forms(entry, found)
+        yield PageSpec(urls.procedure(code), _procedure_key(entry, code, forms, found, renderer),
+                       (entry.path,), True, _later(procedure_page, entry, found),
+                       attachments=any(exists for _, exists in forms))
     for entry in found.decisions:
         yield _eager(decision_page(entry, found), renderer)
     for page in list_pages(found):
@@ -61,10 +64,11 @@ def _later(make: Callable[[Entry, Resolved], Page], entry: Entry,
 
 def _eager(page: Page, renderer: Renderer) -> PageSpec:
     return PageSpec(page.url, renderer.page_hash(page), page.sources, page.search is not None,
-                    lambda: page, page)
+                    lambda: page, attachments=bool(page.files), built=page)
 
 
-def _procedure_key(entry: Entry, code: str, found: Resolved, renderer: Renderer) -> str:
+def _procedure_key(entry: Entry, code: str, forms: list[tuple[str, bool]], found: Resolved,
+                   renderer: Renderer) -> str:
     status = found.status[code]
     related = [str(c) for c in entry.data.get("thu_tuc_lien_quan", [])]
     if status.replacement:
@@ -76,7 +80,7 @@ def _procedure_key(entry: Entry, code: str, found: Resolved, renderer: Renderer)
         [(t.decision.path, found.digest(t.decision), t.list_name)
          for t in found.touches.get(code, [])],
         [(c, _digest(found.index.procedures.get(c), found)) for c in related],
-        _forms(entry, found),
+        forms,
     ]
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
 
