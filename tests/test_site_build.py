@@ -257,3 +257,23 @@ def test_two_processes_write_the_same_site_as_one(tmp_path: Path,
     names = sorted(p.relative_to(serial) for p in serial.rglob("*") if p.is_file())
     assert names == sorted(p.relative_to(forked) for p in forked.rglob("*") if p.is_file())
     assert [n for n in names if (serial / n).read_bytes() != (forked / n).read_bytes()] == []
+
+
+def test_a_rebuild_gives_the_site_a_full_build_gives(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    out = tmp_path / "site"
+    (root / "content/pages/tam-thoi.md").write_text("# Trang tạm thời\n", "utf-8")
+    build(root, out)
+    assert (out / "tam-thoi" / "index.html").is_file()
+    procedure = root / "content/procedures/bo-tu-phap/2.000815.yaml"
+    procedure.write_text(procedure.read_text("utf-8").replace("sao y", "sao y bản chính"),
+                         "utf-8")
+    (root / "content/pages/tam-thoi.md").unlink()
+    rebuilt = build(root, out)
+    assert 0 < rebuilt["rendered"] < rebuilt["pages"]   # type: ignore[operator]
+    build(root, tmp_path / "fresh")
+    fresh = tmp_path / "fresh"
+    names = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    assert sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file()) == names
+    assert [n for n in names if (out / n).read_bytes() != (fresh / n).read_bytes()] == []
+    assert not (out / "tam-thoi").exists()

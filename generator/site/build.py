@@ -35,6 +35,7 @@ from .manifest import Manifest, manifest_path
 from .render import Renderer
 from .resolve import Resolved, resolve
 from .output import Job, write_pages
+from .publish import patch, static_files, swap
 from .search import SearchStats, index_search, plan_search
 from .shell import build_shell_site
 from .specs import PageSpec, page_specs
@@ -90,12 +91,16 @@ def _build_site(root: Path, out: Path, as_of: date | None, stats_file: Path | No
             found = resolve(catalog, date.fromisoformat(stats.as_of), cache.digests())
             previous = Manifest.load(state) if out.is_dir() else Manifest()
             manifest = _build(root, out, staging, Path(work), found, previous, stats, say)
+            manifest.static = static_files(staging, manifest)
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"tthc build: dựng trang thất bại ({type(exc).__name__}: {exc}); "
               f"giữ nguyên {out}.", file=sys.stderr)
         return 1
-    _swap(staging, out)
+    if previous.pages:
+        patch(staging, out, previous, manifest)
+    else:
+        swap(staging, out)
     manifest.save(state)
     cache.save()
     if stats_file is not None:
@@ -113,8 +118,7 @@ def _build(root: Path, out: Path, staging: Path, work: Path, found: Resolved,
         renderer = Renderer(root / "site_templates", shells)
     with _timed(stats, "resolve"):
         specs = list(page_specs(found, renderer))
-        _keep_shards(out, staging, previous)
-        plan = plan_search(specs, staging, previous.shards, work / "search")
+        plan = plan_search(specs, out, previous.shards, work / "search")
     stats.pages = len(specs)
     manifest = Manifest(shards=plan.hashes)
     with _timed(stats, "pages"):
@@ -125,12 +129,6 @@ def _build(root: Path, out: Path, staging: Path, work: Path, found: Resolved,
     with _timed(stats, "sitemap"):
         _write_sitemap_and_feed(root, staging, found, specs)
     return manifest
-
-
-def _keep_shards(out: Path, staging: Path, previous: Manifest) -> None:
-    old = out / "pagefind"
-    if old.is_dir() and previous.shards:
-        shutil.copytree(old, staging / "pagefind", copy_function=os.link, dirs_exist_ok=True)
 
 
 def _write_sitemap_and_feed(root: Path, staging: Path, found: Resolved,
@@ -174,25 +172,3 @@ def _timed(stats: BuildStats, stage: str) -> Iterator[None]:
 
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def _swap(staging: Path, out: Path) -> None:
-    """Replace `out` by `staging` with renames only (no window with a half-written site).
-
-    The previous site is renamed aside and deleted by a detached `rm` when there is one:
-    unlinking tens of thousands of hard links is housekeeping, not part of the build."""
-    old = Path(tempfile.mkdtemp(prefix=".tthc-discard.", dir=out.parent))
-    if out.exists():
-        out.rename(old / out.name)
-    staging.rename(out)
-    _discard(old)
-
-
-def _discard(folder: Path) -> None:
-    """Delete `folder` in the background (`rm` keeps running after the build returns)."""
-    shell = shutil.which("sh")
-    if shell is None or os.name != "posix":
-        shutil.rmtree(folder, ignore_errors=True)
-        return
-    subprocess.run([shell, "-c", 'rm -rf -- "$1" >/dev/null 2>&1 &', "sh", str(folder)],
-                   check=False, stdin=subprocess.DEVNULL)

@@ -8,13 +8,14 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-VERSION = 1
+VERSION = 2
 
 
 @dataclass
 class Manifest:
     pages: dict[str, str] = field(default_factory=dict)    # output file → page hash
     shards: dict[str, str] = field(default_factory=dict)   # "<count>/<k>" → shard hash
+    static: list[str] = field(default_factory=list)        # other files the build wrote
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -24,13 +25,15 @@ class Manifest:
             return cls()
         if not isinstance(data, dict) or data.get("version") != VERSION:
             return cls()
-        return cls(dict(data.get("pages", {})), dict(data.get("shards", {})))
+        return cls(dict(data.get("pages", {})), dict(data.get("shards", {})),
+                   list(data.get("static", [])))
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"version": VERSION, "pages": self.pages,
-                                   "shards": self.shards}, sort_keys=True), "utf-8")
+                                   "shards": self.shards, "static": self.static},
+                                  sort_keys=True), "utf-8")
         tmp.replace(path)
 
 

@@ -1,8 +1,8 @@
 """Write the generated pages (and the search documents of shards being re-indexed), on both
 cores when there is enough to do.
 
-A page whose key is the previous build's is hard-linked from the previous site with the
-files beside it; any other page is built, rendered and written. A page in a shard that is
+A page whose key is the previous build's is left as it is in the published site (see
+publish.py); any other page is built, rendered and written. A page in a shard that is
 being re-indexed also writes its search document. With many pages to build, the work is
 split between forked worker processes, which inherit the resolved catalogue for free.
 """
@@ -39,17 +39,12 @@ _JOB: Job | None = None            # set before forking; workers read it
 def write_pages(job: Job, out: Path, previous: Manifest, manifest: Manifest) -> int:
     """Link unchanged pages, build the others; returns how many pages were rendered."""
     todo: list[tuple[int, bool]] = []          # (spec index, render?)
-    made: set[Path] = set()
     for n, spec in enumerate(job.specs):
         name = urls.output_file(spec.url)
         manifest.pages[name] = spec.key
-        target = job.staging / name
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        unchanged = previous.pages.get(name) == spec.key and _link(out / name, target)
-        if unchanged and spec.attachments:
-            _link_beside(out / name, target)
+        unchanged = previous.pages.get(name) == spec.key and (out / name).is_file()
+        if unchanged:
+            (job.staging / name).unlink(missing_ok=True)   # a section stub's shell
         if not unchanged or job.plan.wants(spec):
             todo.append((n, not unchanged))
     _run(job, todo)
@@ -81,6 +76,7 @@ def _build(job: Job, todo: list[tuple[int, bool]]) -> None:
         page = job.specs[n].page()
         if render:
             target = job.staging / urls.output_file(page.url)
+            target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)     # a section stub's shell: replace, never append
             target.write_text(job.renderer.render(page), "utf-8")
             for source, name in page.files:
@@ -88,22 +84,3 @@ def _build(job: Job, todo: list[tuple[int, bool]]) -> None:
                     shutil.copyfile(job.root / source, job.staging / name)
         if job.plan.wants(job.specs[n]):
             job.plan.write(page)
-
-
-def _link(source: Path, target: Path) -> bool:
-    """Reuse an unchanged page of the previous build (a hard link costs no copy)."""
-    try:
-        os.link(source, target)
-    except FileExistsError:
-        target.unlink()
-        return _link(source, target)
-    except OSError:
-        return False
-    return True
-
-
-def _link_beside(old_page: Path, new_page: Path) -> None:
-    """An unchanged page keeps the files published beside it (forms, signed originals)."""
-    for old in os.scandir(old_page.parent):
-        if old.is_file() and old.name != old_page.name:
-            _link(Path(old.path), new_page.parent / old.name)

@@ -106,11 +106,11 @@ class SearchPlan:
         return set(self.todo)
 
 
-def plan_search(specs: list[PageSpec], target: Path, previous: dict[str, str],
+def plan_search(specs: list[PageSpec], published: Path, previous: dict[str, str],
                 documents: Path) -> SearchPlan:
     """Deal the searchable pages into shards; a shard is kept when its hash (made of its
-    pages' keys) is the previous build's and its bundle is already in `target` (hard-linked
-    from the previous site), so pages of kept shards are never built for search."""
+    pages' keys) is the previous build's and its bundle is in the published site, so pages
+    of kept shards are never built for search."""
     searchable = [s for s in specs if s.searchable]
     count = shard_count(len(searchable))
     members: list[list[PageSpec]] = [[] for _ in range(count)]
@@ -119,8 +119,7 @@ def plan_search(specs: list[PageSpec], target: Path, previous: dict[str, str],
     hashes = {f"{count}/{k}": _shard_hash(group) for k, group in enumerate(members)}
     keep = {f"{k}/" for k in range(count)
             if previous.get(f"{count}/{k}") == hashes[f"{count}/{k}"]
-            and (target / BUNDLE / f"{k}" / "pagefind-entry.json").is_file()}
-    _remove_stale(target / BUNDLE, keep, count)
+            and (published / BUNDLE / f"{k}" / "pagefind-entry.json").is_file()}
     return SearchPlan(count, {s.url: shard_of(s.url, count) for s in searchable}, hashes,
                       [k for k in range(count) if f"{k}/" not in keep], documents,
                       [len(m) for m in members])
@@ -152,14 +151,6 @@ def _shard_hash(group: list[PageSpec]) -> str:
     for url, key in sorted((s.url, s.key) for s in group):
         digest.update(f"{url}\0{key}\0".encode())
     return digest.hexdigest()
-
-
-def _remove_stale(bundle: Path, keep: set[str], count: int) -> None:
-    if not bundle.is_dir():
-        return
-    for child in bundle.iterdir():
-        if child.is_dir() and f"{child.name}/" not in keep:
-            shutil.rmtree(child)
 
 
 def _index_shard(documents: Path, out: Path) -> tuple[float, float]:
