@@ -21,7 +21,7 @@ from typing import Any
 from .loader import Document
 from .problems import Problem
 
-_CODE = ("loader.py", "problems.py", "codes.py", "schemas.py", "fastcheck.py")
+_CODE = ("loader.py", "problems.py", "codes.py", "schemas.py", "fastcheck.py", "loadcache.py")
 Stored = tuple[str, bytes]         # digest, pickled (data, load problems, schema problems)
 Loaded = tuple[Any, list[Problem], list[Problem] | None]
 
@@ -51,7 +51,10 @@ class LoadCache:
         found = self.stored.get(display)
         if found is None or found[0] != digest:
             return None
-        data, problems, schema = pickle.loads(found[1])
+        try:
+            data, problems, schema = pickle.loads(found[1])
+        except Exception:              # a damaged entry is a miss, never a failed build
+            return None
         self.hits += 1
         self.kept[display] = found
         self.fresh[display] = (digest, (data, problems, schema))

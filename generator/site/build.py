@@ -101,7 +101,7 @@ def _build_site(root: Path, out: Path, as_of: date | None, stats_file: Path | No
         patch(staging, out, previous, manifest)
     else:
         swap(staging, out)
-    manifest.save(state)
+    manifest.save(state, out)
     cache.save()
     if stats_file is not None:
         stats_file.write_text(json.dumps(asdict(stats), indent=2) + "\n", "utf-8")

@@ -10,7 +10,7 @@ from ..catalog import Entry
 from . import labels, urls
 from .page import Page, SearchDoc
 from .resolve import Resolved
-from .text import blocks, date_vi, one_line
+from .text import date_vi, one_line, plain
 
 LISTS = ("moi_ban_hanh", "sua_doi_bo_sung", "thay_the", "bai_bo", "chua_phan_loai")
 
@@ -31,7 +31,7 @@ def decision_page(entry: Entry, found: Resolved) -> Page:
         "effective": date_vi(effective),
         "in_effect": isinstance(effective, str) and effective <= found.as_of.isoformat(),
         "incomplete": bool(data.get("chua_day_du")),
-        "grounds": [blocks(g) for g in data.get("can_cu", [])],
+        "grounds": [plain(g) for g in data.get("can_cu", [])],
         "replaces": list(data.get("thay_the_quyet_dinh", [])),
         "original": _original(data.get("van_ban_goc")),
         "annex": [_annex_list(name, items, url, found)
@@ -64,8 +64,8 @@ def _item(item: dict[str, Any], n: int, here: str, found: Resolved) -> dict[str,
     details = item.get("thong_tin_dia_phuong") or {}
     return {"n": n, "code": code, "name": item.get("ten"),
             "href": _href(code, here, found), "old_code": old,
-            "old_href": _href(old, here, found), "note": blocks(item.get("ghi_chu")),
-            "local": [{"label": label, "text": blocks(_plain(details[key]))}
+            "old_href": _href(old, here, found), "note": plain(item.get("ghi_chu")),
+            "local": [{"label": label, "text": plain(_plain(details[key]))}
                       for key, label in labels.LOCAL_FIELDS.items() if key in details]}
 
 
@@ -111,8 +111,10 @@ def _json_ld(ctx: dict[str, Any], title: str, data: dict[str, Any]) -> dict[str,
 
 def _search(ctx: dict[str, Any], title: str, description: str) -> SearchDoc:
     names = [str(i["name"]) for group in ctx["annex"] for i in group["items"]]
+    codes = sorted({str(i["code"]) for group in ctx["annex"] for i in group["items"]
+                    if isinstance(i["code"], str)})
     return SearchDoc(title=title, heading=f"{title} {ctx['title'] or ''}",
                      body=[ctx["agency"]["name"]], mentions=names,
                      filters={"Cơ quan": [ctx["agency"]["name"]],
                               "Loại trang": ["Quyết định công bố"]},
-                     excerpt=description)
+                     excerpt=description, mentioned_codes=codes)

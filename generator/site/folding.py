@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_WORD = re.compile(r"\w+", re.UNICODE)
+_WORD = re.compile(r"\w+")
 
 
 def fold(text: str) -> str:
@@ -21,5 +21,6 @@ def fold(text: str) -> str:
 
 def d_words(texts: list[str]) -> list[str]:
     """The distinct words containing đ, folded, in a stable order."""
-    found = {fold(w) for text in texts for w in _WORD.findall(text) if "đ" in w or "Đ" in w}
-    return sorted(found)
+    pieces = {p for p in "\n".join(texts).split() if "đ" in p or "Đ" in p}
+    words = {w for p in pieces for w in _WORD.findall(p) if "đ" in w or "Đ" in w}
+    return sorted({fold(w) for w in words})

@@ -28,13 +28,25 @@ class Manifest:
         return cls(dict(data.get("pages", {})), dict(data.get("shards", {})),
                    list(data.get("static", [])))
 
-    def save(self, path: Path) -> None:
+    def save(self, path: Path, out: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps({"version": VERSION, "pages": self.pages,
+        tmp.write_text(json.dumps({"version": VERSION, "out": str(out), "pages": self.pages,
                                    "shards": self.shards, "static": self.static},
                                   sort_keys=True), "utf-8")
         tmp.replace(path)
+        _forget_gone_outputs(path.parent)
+
+
+def _forget_gone_outputs(folder: Path) -> None:
+    """Drop the state of output folders that no longer exist (test runs, old --out)."""
+    for other in folder.glob("manifest-*.json"):
+        try:
+            gone = not Path(json.loads(other.read_text("utf-8")).get("out", "")).is_dir()
+        except (OSError, ValueError, AttributeError):
+            gone = True
+        if gone:
+            other.unlink(missing_ok=True)
 
 
 def manifest_path(root: Path, out: Path) -> Path:

@@ -16,6 +16,8 @@ class SearchDoc:
     mentions: list[str] = field(default_factory=list)  # low weight (names of other records)
     filters: dict[str, list[str]] = field(default_factory=dict)
     excerpt: str = ""                              # shown when no better excerpt exists
+    code: str = ""                                 # a procedure's code, weighted highest
+    mentioned_codes: list[str] = field(default_factory=list)  # codes of records it lists
 
 
 @dataclass

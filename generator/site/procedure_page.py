@@ -12,7 +12,7 @@ from ..crosscheck import procedure_code
 from . import labels, urls
 from .page import Page, SearchDoc
 from .resolve import Resolved, Status, Touch
-from .text import blocks, date_vi, money, one_line, strip_bullet
+from .text import date_vi, money, one_line, plain, strip_bullet
 
 SECTIONS = [("trinh-tu", "Các bước thực hiện"), ("ho-so", "Hồ sơ cần chuẩn bị"),
             ("cach-thuc", "Cách nộp, thời hạn và phí"), ("noi-nop", "Nơi nộp hồ sơ"),
@@ -32,7 +32,7 @@ def procedure_page(entry: Entry, found: Resolved) -> Page:
         "agency": _agency(data.get("co_quan_cong_bo"), url, found),
         "status": _status(found.status[code], url, found),
         "facts": _facts(data, url, found),
-        "steps": [{"case": g.get("truong_hop"), "steps": [blocks(strip_bullet(str(s)))
+        "steps": [{"case": g.get("truong_hop"), "steps": [strip_bullet(str(s))
                                                            for s in g.get("buoc", [])]}
                   for g in data.get("trinh_tu_thuc_hien", [])],
         "dossier": [_dossier_case(g, entry, found) for g in data.get("thanh_phan_ho_so", [])],
@@ -42,7 +42,7 @@ def procedure_page(entry: Entry, found: Resolved) -> Page:
         "online": [{"level": labels.ONLINE_LEVELS[s["muc_do"]], "url": s["url"],
                     "provider": s["noi_cung_cap"]}
                    for s in data.get("dich_vu_cong_truc_tuyen", [])],
-        "requirements": blocks(data.get("yeu_cau_dieu_kien")),
+        "requirements": plain(data.get("yeu_cau_dieu_kien")),
         "results": [{"name": r["ten"], "code": r.get("ma"), "form": r.get("mau")}
                     for r in data.get("ket_qua_thuc_hien", [])],
         "legal": [_law(law) for law in data.get("can_cu_phap_ly", [])],
@@ -89,7 +89,7 @@ def _facts(data: dict[str, Any], here: str, found: Resolved) -> dict[str, Any]:
                     "href": urls.relative(here, urls.field(str(v)))}
                    for v in data.get("linh_vuc", [])],
         "subjects": [found.label("doi_tuong", v) for v in data.get("doi_tuong_thuc_hien", [])],
-        "implementing": data.get("co_quan_thuc_hien"),
+        "implementing": data.get("co_quan_thuc_hien") or "Chưa công bố",
         "online": _online_short(data),
     }
 
@@ -107,7 +107,7 @@ def _dossier_case(group: dict[str, Any], entry: Entry, found: Resolved) -> dict[
             "documents": [{"name": strip_bullet(str(d["ten"])),
                            "originals": d.get("so_ban_chinh"), "copies": d.get("so_ban_sao"),
                            "form": _form(d.get("mau_don"), entry, found),
-                           "note": blocks(d.get("ghi_chu"))}
+                           "note": plain(d.get("ghi_chu"))}
                           for d in group.get("giay_to", [])]}
 
 
@@ -130,14 +130,14 @@ def _channel(channel: dict[str, Any]) -> dict[str, Any]:
     return {"label": labels.CHANNELS[channel["kenh"]], "kind": channel["kenh"],
             "time": _time(channel.get("thoi_han") or {}),
             "fees": [_fee(f) for f in channel.get("phi_le_phi", [])],
-            "note": blocks(channel.get("mo_ta"))}
+            "note": plain(channel.get("mo_ta"))}
 
 
 def _time(time: dict[str, Any]) -> dict[str, Any]:
     amount = time.get("so")
     text = (f"{_number(amount)} {labels.TIME_UNITS.get(str(time.get('don_vi')), '')}".strip()
             if amount is not None else "")
-    return {"text": text, "note": blocks(time.get("mo_ta"))}
+    return {"text": text, "note": plain(time.get("mo_ta"))}
 
 
 def _fee(fee: dict[str, Any]) -> dict[str, Any]:
@@ -145,7 +145,7 @@ def _fee(fee: dict[str, Any]) -> dict[str, Any]:
     shown = ("Không thu" if amount == 0 else money(amount, str(fee.get("don_vi_tien", "VND")))
              if amount is not None else "")
     return {"kind": labels.FEE_KINDS.get(str(fee.get("loai")), "Phí, lệ phí"),
-            "amount": shown, "note": blocks(fee.get("mo_ta"))}
+            "amount": shown, "note": plain(fee.get("mo_ta"))}
 
 
 def _number(value: Any) -> str:
@@ -157,7 +157,7 @@ def _where(data: dict[str, Any]) -> list[dict[str, Any]]:
             ("Cơ quan có thẩm quyền", "co_quan_co_tham_quyen"),
             ("Cơ quan được ủy quyền", "co_quan_duoc_uy_quyen"),
             ("Cơ quan phối hợp", "co_quan_phoi_hop")]
-    return [{"label": label, "text": blocks(data[key])} for label, key in rows if data.get(key)]
+    return [{"label": label, "text": plain(data[key])} for label, key in rows if data.get(key)]
 
 
 def _law(law: dict[str, Any]) -> dict[str, Any]:
@@ -173,7 +173,7 @@ def _local(code: str, here: str, found: Resolved) -> list[dict[str, Any]]:
         if not isinstance(details, dict):
             continue
         province = touch.decision.data.get("co_quan_ban_hanh")
-        rows = [{"label": label, "text": blocks(_local_value(details[key]))}
+        rows = [{"label": label, "text": plain(_local_value(details[key]))}
                 for key, label in labels.LOCAL_FIELDS.items() if key in details]
         out.append({"province": found.agency_name(province),
                     "province_href": urls.relative(here, urls.agency(str(province))),
@@ -267,7 +267,7 @@ def _search(entry: Entry, ctx: dict[str, Any], description: str,
     data = entry.data
     body = [str(ctx["facts"]["implementing"] or ""), *map(str, data.get("tu_khoa", []))]
     for group in ctx["steps"]:
-        body.extend(line for step in group["steps"] for b in step for line in b["lines"])
+        body.extend(group["steps"])
     for group in ctx["dossier"]:
         body.extend(d["name"] for d in group["documents"])
     body.extend(r["name"] for r in ctx["results"])
@@ -278,4 +278,4 @@ def _search(entry: Entry, ctx: dict[str, Any], description: str,
                  "Cấp thực hiện": [v["label"] for v in ctx["facts"]["levels"]],
                  "Trực tuyến": [ctx["facts"]["online"]],
                  "Loại trang": ["Thủ tục"]},
-        excerpt=description)
+        excerpt=description, code=ctx["code"])

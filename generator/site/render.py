@@ -12,6 +12,7 @@ from markupsafe import Markup, escape
 
 from .page import Page
 from .shell import Shells
+from .text import inline_html, text_html
 
 
 class Renderer:
@@ -19,6 +20,8 @@ class Renderer:
         self.env = Environment(loader=FileSystemLoader(templates / "pages"),
                                undefined=StrictUndefined, autoescape=select_autoescape(["html"]),
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+        self.env.filters["text"] = text_html
+        self.env.filters["inline"] = inline_html
         self.shells = shells
         self.fingerprint = _fingerprint(templates / "pages", shells.fingerprint)
 

@@ -54,8 +54,18 @@ def shard_of(url: str, shards: int) -> int:
     return zlib.crc32(url.encode()) % shards
 
 
+def code_token(code: str) -> str:
+    """`1.001193` → `ma1001193`: one word pagefind cannot split. The search page turns a
+    typed code into this word (`processTerm` in search.js)."""
+    return "ma" + code.replace(".", "")
+
+
 def document(page: Page) -> str:
-    """The HTML pagefind indexes for one page (never served to readers)."""
+    """The HTML pagefind indexes for one page (never served to readers).
+
+    The page's own words come first; everything after the first `§` only helps matching
+    (the title without diacritics, the code as one word, the đ-words folded to `d`), and the
+    search page never shows it in an excerpt."""
     doc: SearchDoc | None = page.search
     assert doc is not None
     folded_heading = fold(doc.heading) if "đ" in doc.heading.lower() else ""
@@ -67,12 +77,17 @@ def document(page: Page) -> str:
                for name, values in doc.filters.items() for value in values),
              f'<main data-pagefind-body><h1 data-pagefind-meta="title">{escape(doc.title)}</h1>',
              f"<p>{escape(doc.heading)}</p>"]
-    if folded_heading:
-        parts.append(f'<p data-pagefind-weight="7">{SEPARATOR} {escape(folded_heading)}</p>')
     parts.extend(f"<p>{escape(text)}</p>" for text in doc.body if text)
     if doc.mentions:
         parts.append('<ul data-pagefind-weight="0.5">'
                      + "".join(f"<li>{escape(m)}</li>" for m in doc.mentions) + "</ul>")
+    if folded_heading:
+        parts.append(f'<p data-pagefind-weight="7">{SEPARATOR} {escape(folded_heading)}</p>')
+    if doc.code:                      # a typed code finds its own page first
+        parts.append(f'<p data-pagefind-weight="10">{SEPARATOR} {code_token(doc.code)}</p>')
+    if doc.mentioned_codes:
+        parts.append(f'<p data-pagefind-weight="0.5">{SEPARATOR} '
+                     + " ".join(code_token(c) for c in doc.mentioned_codes) + "</p>")
     if extra:
         chunks = [" ".join(extra[i:i + 8]) for i in range(0, len(extra), 8)]
         parts.append(f"<p>{SEPARATOR} " + f" {SEPARATOR} ".join(chunks) + "</p>")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any, TypedDict
 
+from markupsafe import Markup, escape
+
 _BULLET = re.compile(r"^\s*[-+*•–]\s+")
 
 
@@ -29,7 +31,7 @@ def blocks(text: Any) -> list[Block]:
             continue
         bullet = _BULLET.match(raw)
         if bullet:
-            item = _BULLET.sub("", raw, count=1).strip()
+            item = raw[bullet.end():].strip()
             if out and out[-1]["kind"] == "ul":
                 out[-1]["lines"].append(item)
             else:
@@ -41,7 +43,31 @@ def blocks(text: Any) -> list[Block]:
 
 def strip_bullet(text: str) -> str:
     """A step or document name without the list marker it was published with."""
-    return _BULLET.sub("", text, count=1).strip()
+    found = _BULLET.match(text)
+    return (text[found.end():] if found else text).strip()
+
+
+def plain(value: Any) -> str:
+    """A published text as the context carries it (the `text` filter lays it out)."""
+    return "" if value is None else str(value)
+
+
+def text_html(value: Any) -> Markup:
+    """The `text` template filter: paragraphs and bulleted lists, everything escaped."""
+    out = []
+    for block in blocks(value):
+        if block["kind"] == "ul":
+            out.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in block["lines"])
+                       + "</ul>")
+        else:
+            out.append(f"<p>{escape(block['lines'][0])}</p>")
+    return Markup("".join(out))
+
+
+def inline_html(value: Any) -> Markup:
+    """The `inline` template filter: the lines of a text joined by line breaks."""
+    return Markup("<br>".join(str(escape(line)) for block in blocks(value)
+                              for line in block["lines"]))
 
 
 def one_line(text: Any, limit: int = 0) -> str:

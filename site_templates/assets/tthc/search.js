@@ -30,15 +30,38 @@
     });
   }
 
+  // The excerpt must come from the page's own words, never from the folded đ-words (after
+  // the separator); otherwise show the page's prepared summary.
   function readableExcerpt(result) {
-    var excerpt = result.excerpt || "";
-    var cut = excerpt.indexOf(SEPARATOR);
-    if (cut >= 0) excerpt = excerpt.slice(0, cut);
-    if (excerpt.replace(/<[^>]*>/g, "").trim().length < 40) {
-      excerpt = escapeHtml((result.meta && result.meta.excerpt) || "");
-    }
+    var summary = (result.meta && result.meta.excerpt) || "";
+    if (result.meta) delete result.meta.excerpt;   // not a tag to show under the result
+    var readable = (result.content || "").split(SEPARATOR)[0];
+    var plain = (result.plain_excerpt || "").split(SEPARATOR)[0].trim();
+    var excerpt = (result.excerpt || "").split(SEPARATOR)[0];
+    if (plain.length < 40 || readable.indexOf(plain) < 0) excerpt = escapeHtml(summary);
     result.excerpt = excerpt;
     return result;
+  }
+
+  var CODE = /^\s*(\d\.\d{6})\s*$/;  // a procedure code goes straight to its page
+
+  // A code is indexed as one word (`1.001193` → `ma1001193`, see search.py code_token).
+  function codeAsOneWord(term) {
+    return term.replace(/(^|[^\d.])(\d)\.(\d{6})(?![\d])/g, "$1ma$2$3");
+  }
+
+  function offerCode(box, root, query) {
+    var old = box.querySelector(".tthc-search-code");
+    if (old) old.remove();
+    var match = CODE.exec(query || "");
+    if (!match) return;
+    var link = document.createElement("p");
+    link.className = "tthc-search-code";
+    var a = document.createElement("a");
+    a.href = new URL("thu-tuc/" + match[1] + "/", root).href;
+    a.textContent = "Mở thủ tục mã " + match[1];
+    link.appendChild(a);
+    box.insertBefore(link, box.firstChild);
   }
 
   var box = document.getElementById("tthc-search");
@@ -61,10 +84,19 @@
       excerptLength: 30,
       autofocus: !new URLSearchParams(window.location.search).get("q"),
       translations: VI,
+      processTerm: codeAsOneWord,
       processResult: readableExcerpt
     });
+    var input = box.querySelector(".pagefind-ui__search-input");
+    if (input) {
+      input.id = "tthc-q";
+      input.addEventListener("input", function () { offerCode(box, root, input.value); });
+    }
     var query = new URLSearchParams(window.location.search).get("q");
-    if (query) ui.triggerSearch(query);
+    if (query) {
+      ui.triggerSearch(query);
+      offerCode(box, root, query);
+    }
   }).catch(function (error) {
     box.insertAdjacentHTML("beforeend",
       "<p role=\"alert\">Không tải được chỉ mục tìm kiếm (" + escapeHtml(error.message) +
