@@ -141,13 +141,15 @@ def _load(path: Path, display: str, problems: list[Problem],
 
 
 def _read(path: Path, display: str, cache: LoadCache | None) -> Document:
-    if cache is None or path.stat().st_size > MAX_BYTES:
+    if cache is None:
         return load_file(path, display)
-    raw = path.read_bytes()
-    doc = cache.get(display, raw)
+    doc = cache.get(display, path)
     if doc is None:
+        if path.stat().st_size > MAX_BYTES:
+            return load_file(path, display)        # reports the size
+        raw = path.read_bytes()
         doc = load_bytes(raw, display)
-        cache.put(display, raw, doc)
+        cache.put(display, path, raw, doc)
     return doc
 
 

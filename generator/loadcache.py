@@ -22,7 +22,7 @@ from .loader import Document
 from .problems import Problem
 
 _CODE = ("loader.py", "problems.py", "codes.py", "schemas.py", "fastcheck.py", "loadcache.py")
-Stored = tuple[str, bytes]         # digest, pickled (data, load problems, schema problems)
+Stored = tuple[str, bytes, tuple[int, int, int]]  # digest, pickled entry, (size, mtime, inode)
 Loaded = tuple[Any, list[Problem], list[Problem] | None]
 
 
@@ -34,7 +34,7 @@ class LoadCache:
         self.fingerprint = _fingerprint(schemas)
         self.stored: dict[str, Stored] = {}
         self.kept: dict[str, Stored] = {}            # unchanged entries, as stored
-        self.fresh: dict[str, tuple[str, Loaded]] = {}  # entries of this run
+        self.fresh: dict[str, tuple[str, Loaded, tuple[int, int, int]]] = {}  # this run
         self.hits = 0
         self.changed = False
         try:
@@ -46,23 +46,31 @@ class LoadCache:
                 TypeError, ValueError):
             self.stored = {}
 
-    def get(self, display: str, raw: bytes) -> Document | None:
-        digest = hashlib.sha256(raw).hexdigest()
+    def get(self, display: str, path: Path) -> Document | None:
+        """The file's cached document when its bytes are the cached ones. Like git's index,
+        an unchanged size, modification time and inode vouch for unchanged bytes; the file
+        is read and hashed only when they differ."""
         found = self.stored.get(display)
-        if found is None or found[0] != digest:
+        if found is None:
             return None
+        signature = _signature(path)
+        if signature != found[2]:
+            if hashlib.sha256(path.read_bytes()).hexdigest() != found[0]:
+                return None
+            found = (found[0], found[1], signature)
         try:
             data, problems, schema = pickle.loads(found[1])
         except Exception:              # a damaged entry is a miss, never a failed build
             return None
         self.hits += 1
         self.kept[display] = found
-        self.fresh[display] = (digest, (data, problems, schema))
-        return Document(display, data, raw.decode("utf-8"), list(problems))
+        self.fresh[display] = (found[0], (data, problems, schema), signature)
+        return _UnreadDocument(display, data, path, list(problems))
 
-    def put(self, display: str, raw: bytes, document: Document) -> None:
+    def put(self, display: str, path: Path, raw: bytes, document: Document) -> None:
         digest = hashlib.sha256(raw).hexdigest()
-        self.fresh[display] = (digest, (document.data, list(document.problems), None))
+        self.fresh[display] = (digest, (document.data, list(document.problems), None),
+                               _signature(path))
         self.changed = True
 
     def schema_problems(self, display: str) -> list[Problem] | None:
@@ -72,8 +80,8 @@ class LoadCache:
     def put_schema_problems(self, display: str, problems: list[Problem]) -> None:
         found = self.fresh.get(display)
         if found is not None:
-            digest, (data, loaded, _) = found
-            self.fresh[display] = (digest, (data, loaded, list(problems)))
+            digest, (data, loaded, _), signature = found
+            self.fresh[display] = (digest, (data, loaded, list(problems)), signature)
             self.kept.pop(display, None)
             self.changed = True
 
@@ -87,14 +95,40 @@ class LoadCache:
         if not self.changed and self.fresh.keys() == self.stored.keys():
             return
         entries = {display: self.kept.get(display) or
-                   (digest, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL))
-                   for display, (digest, loaded) in self.fresh.items()}
+                   (digest, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL), signature)
+                   for display, (digest, loaded, signature) in self.fresh.items()}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         with tmp.open("wb") as stream:
             pickle.dump({"fingerprint": self.fingerprint, "entries": entries}, stream,
                         protocol=pickle.HIGHEST_PROTOCOL)
         tmp.replace(self.path)
+
+
+def _signature(path: Path) -> tuple[int, int, int]:
+    stat = path.stat()
+    return (stat.st_size, stat.st_mtime_ns, stat.st_ino)
+
+
+class _UnreadDocument(Document):
+    """A cached document whose text is read from its file only if a position is asked for
+    (that is, for files with problems)."""
+
+    _text: str
+
+    def __init__(self, path: str, data: Any, source: Path, problems: list[Problem]) -> None:
+        super().__init__(path, data, "", problems)
+        self._source = source
+
+    @property
+    def text(self) -> str:
+        if not self._text:
+            self._text = self._source.read_bytes().decode("utf-8")
+        return self._text
+
+    @text.setter
+    def text(self, value: str) -> None:
+        self._text = value
 
 
 def _fingerprint(schemas: Path | None) -> str:

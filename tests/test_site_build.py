@@ -271,9 +271,26 @@ def test_a_rebuild_gives_the_site_a_full_build_gives(tmp_path: Path) -> None:
     (root / "content/pages/tam-thoi.md").unlink()
     rebuilt = build(root, out)
     assert 0 < rebuilt["rendered"] < rebuilt["pages"]   # type: ignore[operator]
+    assert rebuilt["mkdocs"] is True                   # a hand-written page went
     build(root, tmp_path / "fresh")
     fresh = tmp_path / "fresh"
     names = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
     assert sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file()) == names
     assert [n for n in names if (out / n).read_bytes() != (fresh / n).read_bytes()] == []
     assert not (out / "tam-thoi").exists()
+
+
+def test_a_rebuild_that_reuses_the_shell_gives_the_full_build_too(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "project")
+    out = tmp_path / "site"
+    build(root, out)
+    procedure = root / "content/procedures/bo-quoc-phong/1.013124.yaml"
+    procedure.write_text(procedure.read_text("utf-8").replace(
+        "\ntrinh_tu_thuc_hien:", "\ntu_khoa:\n  - tràn dầu\ntrinh_tu_thuc_hien:", 1), "utf-8")
+    rebuilt = build(root, out)
+    assert rebuilt["mkdocs"] is False                  # nothing mkdocs reads changed
+    build(root, tmp_path / "fresh")
+    fresh = tmp_path / "fresh"
+    names = sorted(p.relative_to(fresh) for p in fresh.rglob("*") if p.is_file())
+    assert sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file()) == names
+    assert [n for n in names if (out / n).read_bytes() != (fresh / n).read_bytes()] == []

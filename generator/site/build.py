@@ -37,7 +37,7 @@ from .resolve import Resolved, resolve
 from .output import Job, write_pages
 from .publish import patch, static_files, swap
 from .search import SearchStats, index_search, plan_search
-from .shell import build_shell_site
+from .shell import Shells, build_shell_site, inputs_fingerprint
 from .specs import PageSpec, page_specs
 from .sitemap import write_sitemaps
 
@@ -51,6 +51,7 @@ class BuildStats:
     parsed: int = 0                # content files parsed (the rest came from the cache)
     pages: int = 0
     rendered: int = 0              # pages rendered in this build (the rest were kept)
+    mkdocs: bool = True            # mkdocs ran (False: a rebuild reused the shells)
     seconds: dict[str, float] = field(default_factory=dict)
     search: SearchStats = field(default_factory=SearchStats)
 
@@ -91,7 +92,6 @@ def _build_site(root: Path, out: Path, as_of: date | None, stats_file: Path | No
             found = resolve(catalog, date.fromisoformat(stats.as_of), cache.digests())
             previous = Manifest.load(state) if out.is_dir() else Manifest()
             manifest = _build(root, out, staging, Path(work), found, previous, stats, say)
-            manifest.static = static_files(staging, manifest)
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
         print(f"tthc build: dựng trang thất bại ({type(exc).__name__}: {exc}); "
@@ -114,31 +114,37 @@ def _build_site(root: Path, out: Path, as_of: date | None, stats_file: Path | No
 def _build(root: Path, out: Path, staging: Path, work: Path, found: Resolved,
            previous: Manifest, stats: BuildStats, say: Callable[[str], None]) -> Manifest:
     with _timed(stats, "shell"):
-        shells = build_shell_site(root, staging, work)
+        shells, stats.mkdocs = _shells(root, staging, work, previous)
         renderer = Renderer(root / "site_templates", shells)
     with _timed(stats, "resolve"):
         specs = list(page_specs(found, renderer))
         plan = plan_search(specs, out, previous.shards, work / "search")
     stats.pages = len(specs)
-    manifest = Manifest(shards=plan.hashes)
+    manifest = Manifest(shards=plan.hashes, shell=shells.to_dict())
     with _timed(stats, "pages"):
         job = Job(specs, renderer, plan, root, staging)
         stats.rendered = write_pages(job, out, previous, manifest)
     with _timed(stats, "search"):
         stats.search = index_search(plan, staging, say)
     with _timed(stats, "sitemap"):
-        _write_sitemap_and_feed(root, staging, found, specs)
+        _write_sitemap_and_feed(root, staging, found, specs, shells)
+    manifest.static = sorted((set(shells.files) | set(static_files(staging, manifest)))
+                             - manifest.pages.keys())
     return manifest
 
 
-def _write_sitemap_and_feed(root: Path, staging: Path, found: Resolved,
-                            pages: list[PageSpec]) -> None:
-    from mkdocs.config import load_config
+def _shells(root: Path, staging: Path, work: Path, previous: Manifest) -> tuple[Shells, bool]:
+    """mkdocs builds the hand-written part and the shells, unless a rebuild finds what it
+    reads unchanged: the site then keeps that part and the previous shells are reused.
+    Returns the shells and whether mkdocs ran."""
+    if previous.pages and previous.shell.get("inputs") == inputs_fingerprint(root):
+        return Shells.from_dict(previous.shell), False
+    return build_shell_site(root, staging, work), True
 
-    config = load_config(str(root / "mkdocs.yml"))
-    site_url = str(config.site_url or "")
-    if site_url and not site_url.endswith("/"):
-        site_url += "/"
+
+def _write_sitemap_and_feed(root: Path, staging: Path, found: Resolved,
+                            pages: list[PageSpec], shells: Shells) -> None:
+    site_url = shells.site_url
     changed = last_changed(root)
     entries: list[tuple[str, str | None]] = []
     for page in pages:
@@ -153,8 +159,7 @@ def _write_sitemap_and_feed(root: Path, staging: Path, found: Resolved,
     write_sitemaps(staging, site_url, entries)
     feed = staging / urls.DECISION_FEED
     feed.parent.mkdir(parents=True, exist_ok=True)
-    feed.write_text(decision_feed(found.decisions, site_url, str(config.site_name), changed),
-                    "utf-8")
+    feed.write_text(decision_feed(found.decisions, site_url, shells.site_name, changed), "utf-8")
 
 
 def _day(iso: str) -> str:

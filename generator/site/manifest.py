@@ -7,8 +7,9 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-VERSION = 2
+VERSION = 3
 
 
 @dataclass
@@ -16,6 +17,7 @@ class Manifest:
     pages: dict[str, str] = field(default_factory=dict)    # output file → page hash
     shards: dict[str, str] = field(default_factory=dict)   # "<count>/<k>" → shard hash
     static: list[str] = field(default_factory=list)        # other files the build wrote
+    shell: dict[str, Any] = field(default_factory=dict)    # the shells (Shells.to_dict)
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -26,13 +28,14 @@ class Manifest:
         if not isinstance(data, dict) or data.get("version") != VERSION:
             return cls()
         return cls(dict(data.get("pages", {})), dict(data.get("shards", {})),
-                   list(data.get("static", [])))
+                   list(data.get("static", [])), dict(data.get("shell", {})))
 
     def save(self, path: Path, out: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"version": VERSION, "out": str(out), "pages": self.pages,
-                                   "shards": self.shards, "static": self.static},
+                                   "shards": self.shards, "static": self.static,
+                                   "shell": self.shell},
                                   sort_keys=True), "utf-8")
         tmp.replace(path)
         _forget_gone_outputs(path.parent)

@@ -9,10 +9,13 @@ too, so the navigation marks them; their output file is the shell of their own U
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from . import urls
 
@@ -49,10 +52,47 @@ class Shell:
 class Shells:
     by_depth: dict[int, Shell]
     by_url: dict[str, Shell]
-    fingerprint: str               # changes whenever any shell changes
+    fingerprint: str = ""          # changes whenever any shell changes
+    inputs: str = ""               # fingerprint of what mkdocs read (see `inputs_fingerprint`)
+    site_url: str = ""             # from mkdocs.yml, ending with "/" (or empty)
+    site_name: str = ""
+    files: list[str] = field(default_factory=list)  # what mkdocs wrote into the site
 
     def for_url(self, url: str) -> Shell:
         return self.by_url.get(url) or self.by_depth[urls.depth(url)]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"by_depth": {str(d): [list(s.pieces), list(s.markers)]
+                             for d, s in self.by_depth.items()},
+                "by_url": {u: [list(s.pieces), list(s.markers)] for u, s in self.by_url.items()},
+                "fingerprint": self.fingerprint, "inputs": self.inputs,
+                "site_url": self.site_url, "site_name": self.site_name, "files": self.files}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Shells:
+        return cls({int(d): Shell(tuple(p), tuple(m)) for d, (p, m) in data["by_depth"].items()},
+                   {u: Shell(tuple(p), tuple(m)) for u, (p, m) in data["by_url"].items()},
+                   data["fingerprint"], data["inputs"], data["site_url"], data["site_name"],
+                   list(data["files"]))
+
+
+def inputs_fingerprint(root: Path) -> str:
+    """Everything mkdocs reads: when it is unchanged, a rebuild reuses the previous shells
+    and the hand-written pages already in the site instead of running mkdocs again."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    digest.update(f"{version('mkdocs')} {version('mkdocs-material')}".encode())
+    digest.update(Path(__file__).read_bytes())
+    digest.update(json.dumps(sorted((k, v) for k, v in os.environ.items()
+                                    if k.startswith("TTHC_"))).encode())
+    digest.update((root / "mkdocs.yml").read_bytes())
+    for folder in (root / "content" / "pages", root / "site_templates"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def build_shell_site(root: Path, target: Path, work: Path) -> Shells:
@@ -63,8 +103,11 @@ def build_shell_site(root: Path, target: Path, work: Path) -> Shells:
         _stub(docs / url / "index.md", title)
     for depth in range(1, MAX_DEPTH + 1):
         _stub(docs / _shell_url(depth) / "index.md", "")
-    _run_mkdocs(root, docs, target)
-    shells = Shells({}, {}, "")
+    config = _run_mkdocs(root, docs, target)
+    shells = Shells({}, {}, inputs=inputs_fingerprint(root), site_name=str(config.site_name))
+    shells.site_url = str(config.site_url or "")
+    if shells.site_url and not shells.site_url.endswith("/"):
+        shells.site_url += "/"
     digest = hashlib.sha256()
     for depth in range(1, MAX_DEPTH + 1):
         html = (target / _shell_url(depth) / "index.html").read_text("utf-8")
@@ -78,6 +121,8 @@ def build_shell_site(root: Path, target: Path, work: Path) -> Shells:
     shutil.rmtree(target / SHELL_FOLDER)
     for generated in ("sitemap.xml", "sitemap.xml.gz"):
         (target / generated).unlink(missing_ok=True)
+    shells.files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*")
+                          if p.is_file())
     return shells
 
 
@@ -90,7 +135,7 @@ def _stub(path: Path, title: str) -> None:
     path.write_text(f"---\ntemplate: tthc-shell.html\ntitle: \"{title}\"\n---\n", "utf-8")
 
 
-def _run_mkdocs(root: Path, docs: Path, target: Path) -> None:
+def _run_mkdocs(root: Path, docs: Path, target: Path) -> Any:
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
@@ -100,3 +145,4 @@ def _run_mkdocs(root: Path, docs: Path, target: Path) -> None:
         build(config)
     finally:
         config.plugins.on_shutdown()
+    return config
