@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +45,7 @@ class Entry:
     doc: Document
     folders: tuple[str, ...]
 
-    @property
+    @cached_property
     def data(self) -> dict[str, Any]:
         return self.doc.data if isinstance(self.doc.data, dict) else {}
 

@@ -478,6 +478,8 @@ def _check_abolished_in_force(catalog: Catalog, index: Index) -> Iterator[Proble
 
 def _check_raw_html(catalog: Catalog, index: Index) -> Iterator[Problem]:
     for entry in catalog.entries:
+        if not entry.doc.angle_brackets:
+            continue
         for path, text in _strings(entry.data, ()):
             if "<" in text and _HTML.search(text):
                 yield entry.problem(path, "raw-html",

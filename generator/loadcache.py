@@ -23,7 +23,7 @@ from .problems import Problem
 
 _CODE = ("loader.py", "problems.py", "codes.py", "schemas.py", "fastcheck.py", "loadcache.py")
 Stored = tuple[str, bytes, tuple[int, int, int]]  # digest, pickled entry, (size, mtime, inode)
-Loaded = tuple[Any, list[Problem], list[Problem] | None]
+Loaded = tuple[Any, list[Problem], list[Problem] | None, bool]  # …, angle brackets
 
 
 class LoadCache:
@@ -59,18 +59,20 @@ class LoadCache:
                 return None
             found = (found[0], found[1], signature)
         try:
-            data, problems, schema = pickle.loads(found[1])
+            data, problems, schema, angle = pickle.loads(found[1])
         except Exception:              # a damaged entry is a miss, never a failed build
             return None
         self.hits += 1
         self.kept[display] = found
-        self.fresh[display] = (found[0], (data, problems, schema), signature)
-        return _UnreadDocument(display, data, path, list(problems))
+        self.fresh[display] = (found[0], (data, problems, schema, angle), signature)
+        document = _UnreadDocument(display, data, path, list(problems))
+        document.angle_brackets = angle
+        return document
 
     def put(self, display: str, path: Path, raw: bytes, document: Document) -> None:
         digest = hashlib.sha256(raw).hexdigest()
-        self.fresh[display] = (digest, (document.data, list(document.problems), None),
-                               _signature(path))
+        self.fresh[display] = (digest, (document.data, list(document.problems), None,
+                                        document.angle_brackets), _signature(path))
         self.changed = True
 
     def schema_problems(self, display: str) -> list[Problem] | None:
@@ -80,8 +82,8 @@ class LoadCache:
     def put_schema_problems(self, display: str, problems: list[Problem]) -> None:
         found = self.fresh.get(display)
         if found is not None:
-            digest, (data, loaded, _), signature = found
-            self.fresh[display] = (digest, (data, loaded, list(problems)), signature)
+            digest, (data, loaded, _, angle), signature = found
+            self.fresh[display] = (digest, (data, loaded, list(problems), angle), signature)
             self.kept.pop(display, None)
             self.changed = True
 

@@ -65,6 +65,9 @@ class Document:
     text: str
     problems: list[Problem] = field(default_factory=list)
     _root: yaml.Node | None = field(default=None, repr=False, compare=False)
+    # False when no value can hold a `<` (the text has none, nor an escape for one): the
+    # raw-HTML check then skips the file without walking its values.
+    angle_brackets: bool = field(default=True, compare=False)
 
     @property
     def root(self) -> yaml.Node | None:
@@ -133,7 +136,13 @@ def load_bytes(raw: bytes, display: str) -> Document:
     data = builder.build(root) if root is not None else None
     if builder.fatal:
         raise LoadError(builder.problems)
-    return Document(display, data, text, builder.problems)
+    return Document(display, data, text, builder.problems,
+                    angle_brackets=_may_hold_angle_bracket(text))
+
+
+def _may_hold_angle_bracket(text: str) -> bool:
+    lowered = text.lower()
+    return "<" in text or "\\x3c" in lowered or "\\u003c" in lowered or "\\u0000003c" in lowered
 
 
 def _decode(raw: bytes, display: str) -> str:

@@ -95,9 +95,11 @@ def _digest(entry: Entry | None, found: Resolved) -> str | None:
 
 def _forms(entry: Entry, found: Resolved) -> list[tuple[str, bool]]:
     """Which form files named by the record exist (a new file gives its row a link)."""
+    named = [form["tep"] for group in entry.data.get("thanh_phan_ho_so", [])
+             for document in group.get("giay_to", [])
+             if isinstance(form := document.get("mau_don"), dict)
+             and isinstance(form.get("tep"), str)]
+    if not named:
+        return []
     folder = found.catalog.root / PurePosixPath(entry.path).parent
-    return [(form["tep"], (folder / form["tep"]).is_file())
-            for group in entry.data.get("thanh_phan_ho_so", [])
-            for document in group.get("giay_to", [])
-            if isinstance(form := document.get("mau_don"), dict)
-            and isinstance(form.get("tep"), str)]
+    return [(name, (folder / name).is_file()) for name in named]
