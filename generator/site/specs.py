@@ -82,7 +82,7 @@ def _procedure_key(entry: Entry, code: str, forms: list[tuple[str, bool]], found
         [(c, _digest(found.index.procedures.get(c), found)) for c in related],
         forms,
     ]
-    return hashlib.sha256(json.dumps(parts, ensure_ascii=False).encode()).hexdigest()
+    return hashlib.sha256(repr(parts).encode()).hexdigest()   # repr: lists, str, None only
 
 
 def _path(entry: Entry | None) -> str | None:
