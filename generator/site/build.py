@@ -52,6 +52,8 @@ class BuildStats:
     pages: int = 0
     rendered: int = 0              # pages rendered in this build (the rest were kept)
     mkdocs: bool = True            # mkdocs ran (False: a rebuild reused the shells)
+    page_cpu: float = 0.0          # processor seconds building, rendering, writing pages
+    document_cpu: float = 0.0      # processor seconds writing search documents
     seconds: dict[str, float] = field(default_factory=dict)
     search: SearchStats = field(default_factory=SearchStats)
 
@@ -123,7 +125,10 @@ def _build(root: Path, out: Path, staging: Path, work: Path, found: Resolved,
     manifest = Manifest(shards=plan.hashes, shell=shells.to_dict())
     with _timed(stats, "pages"):
         job = Job(specs, renderer, plan, root, staging)
-        stats.rendered = write_pages(job, out, previous, manifest)
+        done = write_pages(job, out, previous, manifest)
+        stats.rendered = done.rendered
+        stats.page_cpu = round(done.page_seconds, 3)
+        stats.document_cpu = round(done.document_seconds, 3)
     with _timed(stats, "search"):
         stats.search = index_search(plan, staging, say)
     with _timed(stats, "sitemap"):

@@ -12,6 +12,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,8 +37,23 @@ class Job:
 _JOB: Job | None = None            # set before forking; workers read it
 
 
-def write_pages(job: Job, out: Path, previous: Manifest, manifest: Manifest) -> int:
-    """Link unchanged pages, build the others; returns how many pages were rendered."""
+@dataclass
+class Work:
+    """What the pages step did, and the processor time it spent on each part."""
+
+    rendered: int = 0
+    page_seconds: float = 0.0          # building contexts, rendering and writing pages
+    document_seconds: float = 0.0      # writing search documents (work for the search step)
+
+    def add(self, other: Work) -> None:
+        self.rendered += other.rendered
+        self.page_seconds += other.page_seconds
+        self.document_seconds += other.document_seconds
+
+
+def write_pages(job: Job, out: Path, previous: Manifest, manifest: Manifest) -> Work:
+    """Keep unchanged pages, build the others (and the search documents of shards to
+    index)."""
     todo: list[tuple[int, bool]] = []          # (spec index, render?)
     for n, spec in enumerate(job.specs):
         name = urls.output_file(spec.url)
@@ -47,34 +63,39 @@ def write_pages(job: Job, out: Path, previous: Manifest, manifest: Manifest) -> 
             (job.staging / name).unlink(missing_ok=True)   # a section stub's shell
         if not unchanged or job.plan.wants(spec):
             todo.append((n, not unchanged))
-    _run(job, todo)
-    return sum(1 for _, render in todo if render)
+    return _run(job, todo)
 
 
-def _run(job: Job, todo: list[tuple[int, bool]]) -> None:
+def _run(job: Job, todo: list[tuple[int, bool]]) -> Work:
     global _JOB
     workers = min(2, os.cpu_count() or 1)
     if len(todo) < PARALLEL_FROM or workers < 2:
-        _build(job, todo)
-        return
+        return _build(job, todo)
     _JOB = job
     try:
         chunks = [todo[i::workers] for i in range(workers)]
         with multiprocessing.get_context("fork").Pool(workers) as pool:
-            pool.map(_build_in_worker, chunks)
+            done = Work()
+            for part in pool.map(_build_in_worker, chunks):
+                done.add(part)
+            return done
     finally:
         _JOB = None
 
 
-def _build_in_worker(todo: list[tuple[int, bool]]) -> None:
+def _build_in_worker(todo: list[tuple[int, bool]]) -> Work:
     assert _JOB is not None
-    _build(_JOB, todo)
+    return _build(_JOB, todo)
 
 
-def _build(job: Job, todo: list[tuple[int, bool]]) -> None:
+def _build(job: Job, todo: list[tuple[int, bool]]) -> Work:
+    done = Work()
+    clock = time.perf_counter
     for n, render in todo:
+        started = clock()
         page = job.specs[n].page()
         if render:
+            done.rendered += 1
             target = job.staging / urls.output_file(page.url)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)     # a section stub's shell: replace, never append
@@ -82,5 +103,9 @@ def _build(job: Job, todo: list[tuple[int, bool]]) -> None:
             for source, name in page.files:
                 if (job.root / source).is_file():
                     shutil.copyfile(job.root / source, job.staging / name)
+        middle = clock()
+        done.page_seconds += middle - started
         if job.plan.wants(job.specs[n]):
             job.plan.write(page)
+            done.document_seconds += clock() - middle
+    return done

@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import PurePosixPath
 from typing import Any
 
-from ..canonical import record_hash
 from ..catalog import Entry
 from ..crosscheck import procedure_code
 from . import labels, urls
@@ -55,7 +54,7 @@ def procedure_page(entry: Entry, found: Resolved) -> Page:
                        if _shown(key, ctx)]
     description = _description(ctx)
     return Page(url, "procedure.html", ctx["name"], description, ctx,
-                json_ld=_json_ld(entry, ctx, description),
+                json_ld=_json_ld(entry, ctx, description, found),
                 search=_search(entry, ctx, description, found),
                 sources=(entry.path,), files=_attachments(entry, url))
 
@@ -241,7 +240,8 @@ def _attachments(entry: Entry, url: str) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(set(files)))
 
 
-def _json_ld(entry: Entry, ctx: dict[str, Any], description: str) -> dict[str, Any]:
+def _json_ld(entry: Entry, ctx: dict[str, Any], description: str,
+             found: Resolved) -> dict[str, Any]:
     data = entry.data
     return {
         "@context": "https://schema.org", "@type": "GovernmentService",
@@ -250,7 +250,7 @@ def _json_ld(entry: Entry, ctx: dict[str, Any], description: str) -> dict[str, A
             {"@type": "PropertyValue", "propertyID": "ma_thu_tuc", "value": ctx["code"]},
             {"@type": "PropertyValue", "propertyID": "phien_ban",
              "value": str(data.get("quyet_dinh_cong_bo"))},
-            {"@type": "PropertyValue", "propertyID": "sha256", "value": record_hash(data)}],
+            {"@type": "PropertyValue", "propertyID": "sha256", "value": found.digest(entry)}],
         "serviceType": [f["label"] for f in ctx["facts"]["fields"]],
         "provider": {"@type": "GovernmentOrganization", "name": ctx["agency"]["name"]},
         "areaServed": {"@type": "Country", "name": "Việt Nam"},
