@@ -80,7 +80,6 @@
       baseUrl: root.pathname,
       showImages: false,
       showSubResults: false,
-      resetStyles: false,
       excerptLength: 30,
       autofocus: !new URLSearchParams(window.location.search).get("q"),
       translations: VI,
