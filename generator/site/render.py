@@ -15,9 +15,19 @@ from .shell import Shells
 from .text import inline_html, text_html
 
 
+class _Environment(Environment):
+    """Contexts are plain dicts: `{{ page.name }}` reads the key first (Jinja's default
+    tries an attribute first, which costs a failed lookup on every field of every page)."""
+
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict and attribute in obj:
+            return obj[attribute]
+        return super().getattr(obj, attribute)
+
+
 class Renderer:
     def __init__(self, templates: Path, shells: Shells) -> None:
-        self.env = Environment(loader=FileSystemLoader(templates / "pages"),
+        self.env = _Environment(loader=FileSystemLoader(templates / "pages"),
                                undefined=StrictUndefined, autoescape=select_autoescape(["html"]),
                                trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
         self.env.filters["text"] = text_html
