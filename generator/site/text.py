@@ -54,6 +54,10 @@ def plain(value: Any) -> str:
 
 def text_html(value: Any) -> Markup:
     """The `text` template filter: paragraphs and bulleted lists, everything escaped."""
+    if not value:
+        return Markup("")
+    if isinstance(value, str) and "\n" not in value and not _BULLET.match(value):
+        return Markup(f"<p>{escape(' '.join(value.split()))}</p>")   # one paragraph
     out = []
     for block in blocks(value):
         if block["kind"] == "ul":
