@@ -91,7 +91,8 @@ def _build_site(root: Path, out: Path, as_of: date | None, stats_file: Path | No
     state = manifest_path(root, out)
     try:
         with tempfile.TemporaryDirectory(prefix="tthc-build-") as work:
-            found = resolve(catalog, date.fromisoformat(stats.as_of), cache.digests())
+            with _timed(stats, "resolve"):
+                found = resolve(catalog, date.fromisoformat(stats.as_of), cache.digests())
             previous = Manifest.load(state) if out.is_dir() else Manifest()
             manifest = _build(root, out, staging, Path(work), found, previous, stats, say)
     except Exception as exc:
@@ -177,7 +178,8 @@ def _timed(stats: BuildStats, stage: str) -> Iterator[None]:
     try:
         yield
     finally:
-        stats.seconds[stage] = round(time.perf_counter() - started, 3)
+        spent = time.perf_counter() - started
+        stats.seconds[stage] = round(stats.seconds.get(stage, 0.0) + spent, 3)
 
 
 def _say(message: str) -> None:

@@ -20,6 +20,7 @@ from . import urls
 from .manifest import Manifest
 from .render import Renderer
 from .search import SearchPlan
+from .shell import SECTION_STUBS
 from .specs import PageSpec
 
 PARALLEL_FROM = 2_000              # pages to build before a second process pays off
@@ -59,8 +60,8 @@ def write_pages(job: Job, out: Path, previous: Manifest, manifest: Manifest) -> 
         name = urls.output_file(spec.url)
         manifest.pages[name] = spec.key
         unchanged = previous.pages.get(name) == spec.key and (out / name).is_file()
-        if unchanged:
-            (job.staging / name).unlink(missing_ok=True)   # a section stub's shell
+        if unchanged and spec.url in SECTION_STUBS:
+            (job.staging / name).unlink(missing_ok=True)   # mkdocs wrote its shell there
         if not unchanged or job.plan.wants(spec):
             todo.append((n, not unchanged))
     return _run(job, todo)

@@ -44,9 +44,9 @@ class Renderer:
     def page_hash(self, page: Page) -> str:
         """Changes when anything the page shows changes (its context, templates or shell)."""
         digest = hashlib.sha256(self.fingerprint.encode())
-        digest.update(json.dumps([page.url, page.template, page.title, page.description,
-                                  page.context, page.json_ld], ensure_ascii=False,
-                                 sort_keys=True, default=str).encode())
+        # repr: contexts are dicts, lists and strings built in a fixed order
+        digest.update(repr([page.url, page.template, page.title, page.description,
+                            page.context, page.json_ld]).encode())
         return digest.hexdigest()
 
 
