@@ -3,6 +3,7 @@ annex with every item linked to the procedure it touches."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -41,7 +42,7 @@ def decision_page(entry: Entry, found: Resolved) -> Page:
     description = one_line(f"{title} của {ctx['agency']['name']}: "
                            f"{ctx['title'] or 'công bố thủ tục hành chính'}", 300)
     return Page(url, "decision.html", title, description, ctx,
-                json_ld=_json_ld(ctx, title, data), search=_search(ctx, title, description),
+                json_ld=_json_ld(ctx, title, data), search=partial(_search, ctx, title, description),
                 sources=(entry.path,), files=_original_file(entry, url))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 from ..catalog import Entry
@@ -94,8 +95,8 @@ def _page(url: str, title: str, intro: str, groups: list[dict[str, Any]],
     ctx = {"title": title, "intro": intro, "groups": groups, "pagination": pagination,
            "feed": None, "agency": None, **(extra or {})}
     return Page(url, "list.html", title, one_line(intro, 300), ctx, sources=sources,
-                search=SearchDoc(title=title, heading=title, body=[intro],
-                                 filters={"Loại trang": ["Danh mục"]}, excerpt=intro)
+                search=partial(SearchDoc, title=title, heading=title, body=[intro],
+                               filters={"Loại trang": ["Danh mục"]}, excerpt=intro)
                 if pagination is None or pagination["current"] == 1 else None)
 
 

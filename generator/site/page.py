@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,7 +29,7 @@ class Page:
     description: str
     context: dict[str, Any]
     json_ld: dict[str, Any] | None = None
-    search: SearchDoc | None = None
+    search: Callable[[], SearchDoc] | None = None   # made only when the page is indexed
     sources: tuple[str, ...] = ()  # content files whose last commit dates the page
     files: tuple[tuple[str, str], ...] = ()  # (content file, output file) copied beside it
     in_sitemap: bool = True

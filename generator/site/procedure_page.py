@@ -3,6 +3,7 @@ bring, how to submit, how long it takes and what it costs, where, and on what le
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -55,7 +56,7 @@ def procedure_page(entry: Entry, found: Resolved) -> Page:
     description = _description(ctx)
     return Page(url, "procedure.html", ctx["name"], description, ctx,
                 json_ld=_json_ld(entry, ctx, description, found),
-                search=_search(entry, ctx, description, found),
+                search=partial(_search, entry, ctx, description, found),
                 sources=(entry.path,), files=_attachments(entry, url))
 
 

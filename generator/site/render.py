@@ -29,7 +29,8 @@ class Renderer:
     def __init__(self, templates: Path, shells: Shells) -> None:
         self.env = _Environment(loader=FileSystemLoader(templates / "pages"),
                                undefined=StrictUndefined, autoescape=select_autoescape(["html"]),
-                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+                               trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+                               auto_reload=False)  # templates never change during a build
         self.env.filters["text"] = text_html
         self.env.filters["inline"] = inline_html
         self.shells = shells

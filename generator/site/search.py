@@ -66,8 +66,8 @@ def document(page: Page) -> str:
     The page's own words come first; everything after the first `§` only helps matching
     (the title without diacritics, the code as one word, the đ-words folded to `d`), and the
     search page never shows it in an excerpt."""
-    doc: SearchDoc | None = page.search
-    assert doc is not None
+    assert page.search is not None
+    doc: SearchDoc = page.search()
     folded_heading = fold(doc.heading) if "đ" in doc.heading.lower() else ""
     extra = d_words([*doc.body, *doc.mentions])
     parts = ['<!doctype html><html lang="vi"><head><meta charset="utf-8">',
