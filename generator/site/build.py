@@ -35,7 +35,7 @@ from .manifest import Manifest, manifest_path
 from .render import Renderer
 from .resolve import Resolved, resolve
 from .output import Job, write_pages
-from .publish import patch, static_files, swap
+from .publish import patch, remove_in_background, static_files, swap
 from .search import SearchStats, index_search, plan_search
 from .shell import Shells, build_shell_site, inputs_fingerprint
 from .specs import PageSpec, page_specs
@@ -89,17 +89,19 @@ def _build_site(root: Path, out: Path, as_of: date | None, stats_file: Path | No
     staging = Path(tempfile.mkdtemp(prefix=".site.", dir=out.parent))
     staging.chmod(0o755)
     state = manifest_path(root, out)
+    work = Path(tempfile.mkdtemp(prefix="tthc-build-"))
     try:
-        with tempfile.TemporaryDirectory(prefix="tthc-build-") as work:
-            with _timed(stats, "resolve"):
-                found = resolve(catalog, date.fromisoformat(stats.as_of), cache.digests())
-            previous = Manifest.load(state) if out.is_dir() else Manifest()
-            manifest = _build(root, out, staging, Path(work), found, previous, stats, say)
+        with _timed(stats, "resolve"):
+            found = resolve(catalog, date.fromisoformat(stats.as_of), cache.digests())
+        previous = Manifest.load(state) if out.is_dir() else Manifest()
+        manifest = _build(root, out, staging, work, found, previous, stats, say)
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
         print(f"tthc build: dựng trang thất bại ({type(exc).__name__}: {exc}); "
               f"giữ nguyên {out}.", file=sys.stderr)
         return 1
+    remove_in_background(work)         # one search document per page: many small files
     if previous.pages:
         patch(staging, out, previous, manifest)
     else:

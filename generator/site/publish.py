@@ -37,7 +37,7 @@ def swap(staging: Path, out: Path) -> None:
     if out.exists():
         out.rename(discard / out.name)
     staging.rename(out)
-    _remove_in_background(discard)
+    remove_in_background(discard)
 
 
 def patch(staging: Path, out: Path, previous: Manifest, manifest: Manifest) -> None:
@@ -70,7 +70,7 @@ def patch(staging: Path, out: Path, previous: Manifest, manifest: Manifest) -> N
         if shard.is_dir() and shard.name not in wanted:
             shard.rename(discard / f"stale-{shard.name}")
     shutil.rmtree(staging, ignore_errors=True)
-    _remove_in_background(discard)
+    remove_in_background(discard)
 
 
 def _remove_page_folder(page: Path) -> None:
@@ -95,7 +95,7 @@ def _discard_folder(out: Path) -> Path:
     return Path(tempfile.mkdtemp(prefix=".tthc-discard.", dir=out.parent))
 
 
-def _remove_in_background(folder: Path) -> None:
+def remove_in_background(folder: Path) -> None:
     """Delete `folder` without waiting: unlinking tens of thousands of files is
     housekeeping, not part of the build (`rm` keeps running after the build returns)."""
     shell = shutil.which("sh")
