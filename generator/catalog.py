@@ -82,7 +82,7 @@ def load_catalog(root: Path, progress: Callable[[int], None] | None = None,
         entry = _load(path, display, catalog.problems, cache)
         if entry is not None:
             catalog.entries.append(entry)
-        elif path.suffix == ".yaml":
+        elif display.endswith(".yaml"):
             catalog.unreadable.add(display)
         if progress is not None and count % 500 == 0:
             progress(count)
@@ -90,38 +90,60 @@ def load_catalog(root: Path, progress: Callable[[int], None] | None = None,
 
 
 def _discover(root: Path, problems: list[Problem]) -> Iterator[tuple[Path, str]]:
-    content = root / "content"
-    real_root = root.resolve()
-    for folder, dirnames, filenames in os.walk(content):
-        dirnames.sort()
-        here = Path(folder)
-        for name in list(dirnames):
-            if (here / name).is_symlink() and not _inside(here / name, real_root):
-                problems.append(_outside(here / name, root))
-                dirnames.remove(name)
-        for name in sorted(filenames):
-            path = here / name
-            if name.startswith("."):
-                continue
-            if path.is_symlink() and not _inside(path, real_root):
+    yield from _walk(root / "content", "content", root, root.resolve(), problems)
+
+
+def _walk(folder: Path, display: str, root: Path, real_root: Path,
+          problems: list[Problem]) -> Iterator[tuple[Path, str]]:
+    """Files of `folder` in name order, then its subfolders; a symlinked folder is never
+    entered (one that leads out of the project is reported)."""
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return
+    subfolders = []
+    for entry in entries:
+        path, name = folder / entry.name, entry.name
+        if entry.is_dir(follow_symlinks=False):
+            subfolders.append(name)
+            continue
+        if _linked_folder(entry):
+            if not _inside(path, real_root):
                 problems.append(_outside(path, root))
-                continue
-            if path.suffix == ".md" or _is_attachment(path, content):
-                continue
-            yield path, path.relative_to(root).as_posix()
+            continue
+        if name.startswith("."):
+            continue
+        if entry.is_symlink() and not _inside(path, real_root):
+            problems.append(_outside(path, root))
+            continue
+        shown = f"{display}/{name}"
+        if name.endswith(".md") or _is_attachment(shown):
+            continue
+        yield path, shown
+    for name in subfolders:
+        yield from _walk(folder / name, f"{display}/{name}", root, real_root, problems)
 
 
-def _is_attachment(path: Path, content: Path) -> bool:
-    folder = path.relative_to(content).parts[0]
-    return folder in ("procedures", "decisions") and path.suffix.lower() in ATTACHMENTS
+def _linked_folder(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink() and entry.is_dir()
+    except OSError:                    # a symlink loop: a broken file, reported when read
+        return False
+
+
+def _is_attachment(display: str) -> bool:
+    folder = display.split("/")[1]
+    return (folder in ("procedures", "decisions")
+            and os.path.splitext(display)[1].lower() in ATTACHMENTS)
 
 
 def _load(path: Path, display: str, problems: list[Problem],
           cache: LoadCache | None = None) -> Entry | None:
-    parts = Path(display).parts[1:]  # drop "content"
+    parts = display.split("/")[1:]  # drop "content"
+    suffix = os.path.splitext(display)[1]
     kind = KIND_BY_FOLDER.get(parts[0]) if len(parts) > 1 else None
-    if kind is None or path.suffix != ".yaml" or len(parts) != _DEPTH[kind] + 2:
-        hint = "Đổi đuôi tệp thành `.yaml`." if path.suffix == ".yml" else _LAYOUT_HINT
+    if kind is None or suffix != ".yaml" or len(parts) != _DEPTH[kind] + 2:
+        hint = "Đổi đuôi tệp thành `.yaml`." if suffix == ".yml" else _LAYOUT_HINT
         problems.append(Problem(display, 1, 1, "unexpected-file",
                                 "Tệp nằm ngoài cấu trúc thư mục nội dung.", hint))
         return None

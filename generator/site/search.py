@@ -31,7 +31,7 @@ from .pagefind_canon import canonicalise
 from .specs import PageSpec
 
 BUNDLE = "pagefind/"
-SHARD_TARGET = 400                # pages per shard, while there are at most MAX_SHARDS
+SHARD_TARGET = 320                # pages per shard, while there are at most MAX_SHARDS
 MAX_SHARDS = 32
 SEPARATOR = "§"                   # not a word: marks the folded list for the search page's JS
 
