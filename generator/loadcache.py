@@ -14,6 +14,7 @@ unchanged entries as they are, without pickling the whole catalogue again.
 from __future__ import annotations
 
 import hashlib
+import os
 import pickle
 from pathlib import Path
 from typing import Any
@@ -31,20 +32,24 @@ class LoadCache:
 
     def __init__(self, path: Path, schemas: Path | None = None) -> None:
         self.path = path
+        self.delta_path = path.with_name(path.stem + ".delta" + path.suffix)
         self.fingerprint = _fingerprint(schemas)
-        self.stored: dict[str, Stored] = {}
+        self.base: dict[str, Stored] = {}            # the full file
+        self.generation = ""                         # which full file the delta applies to
+        self.stored: dict[str, Stored] = {}          # the full file with the delta applied
         self.kept: dict[str, Stored] = {}            # unchanged entries, as stored
         self.fresh: dict[str, tuple[str, Loaded, tuple[int, int, int]]] = {}  # this run
         self.hits = 0
         self.changed = False
-        try:
-            with path.open("rb") as stream:
-                saved = pickle.load(stream)
-            if saved.get("fingerprint") == self.fingerprint:
-                self.stored = saved["entries"]
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError,
-                TypeError, ValueError):
-            self.stored = {}
+        saved = _read_pickle(path)
+        if saved.get("fingerprint") == self.fingerprint:
+            self.base, self.generation = saved["entries"], saved["generation"]
+            self.stored = dict(self.base)
+            delta = _read_pickle(self.delta_path)
+            if delta.get("generation") == self.generation:
+                self.stored.update(delta["changed"])
+                for gone in delta["deleted"]:
+                    self.stored.pop(gone, None)
 
     def get(self, display: str, path: Path) -> Document | None:
         """The file's cached document when its bytes are the cached ones. Like git's index,
@@ -93,18 +98,40 @@ class LoadCache:
 
     def save(self) -> None:
         """Keep what this run loaded (files deleted since are dropped); skipped when
-        nothing changed."""
+        nothing changed. A few changed files go into a small delta file next to the full
+        one, which is rewritten only when the delta has grown past a tenth of it."""
         if not self.changed and self.fresh.keys() == self.stored.keys():
             return
         entries = {display: self.kept.get(display) or
                    (digest, pickle.dumps(loaded, protocol=pickle.HIGHEST_PROTOCOL), signature)
                    for display, (digest, loaded, signature) in self.fresh.items()}
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".tmp")
-        with tmp.open("wb") as stream:
-            pickle.dump({"fingerprint": self.fingerprint, "entries": entries}, stream,
-                        protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.replace(self.path)
+        changed = {d: e for d, e in entries.items() if self.base.get(d) is not e}
+        deleted = sorted(self.base.keys() - entries.keys())
+        if self.generation and len(changed) + len(deleted) <= max(100, len(entries) // 10):
+            _write_pickle(self.delta_path, {"generation": self.generation, "changed": changed,
+                                            "deleted": deleted})
+            return
+        _write_pickle(self.path, {"fingerprint": self.fingerprint, "entries": entries,
+                                  "generation": os.urandom(8).hex()})
+        self.delta_path.unlink(missing_ok=True)
+
+
+def _read_pickle(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as stream:
+            saved = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError,
+            IndexError, TypeError, ValueError):
+        return {}
+    return saved if isinstance(saved, dict) else {}
+
+
+def _write_pickle(path: Path, data: dict[str, Any]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    with tmp.open("wb") as stream:
+        pickle.dump(data, stream, protocol=pickle.HIGHEST_PROTOCOL)
+    tmp.replace(path)
 
 
 def _signature(path: Path) -> tuple[int, int, int]:
