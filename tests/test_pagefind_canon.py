@@ -8,22 +8,20 @@ included, against the raw bundle and against the pages' own data.
 
 from __future__ import annotations
 
-import functools
 import gzip
 import json
 import os
 import random
 import shutil
 import subprocess
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from static_server import serve
 
 from generator.site.pagefind_canon import (
     SIGNATURE,
@@ -267,25 +265,11 @@ console.log(JSON.stringify(out));
 """
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def server(bundles: tuple[Path, Path, Path]) -> Iterator[str]:
     """Base URL of a static server for the bundles' folder on 127.0.0.1."""
-    handler = functools.partial(_QuietHandler, directory=str(bundles[0].parent))
-    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    httpd.daemon_threads = True
-    thread = threading.Thread(target=httpd.serve_forever, name="pagefind-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{httpd.server_address[1]}/"
-    finally:
-        httpd.shutdown()
-        httpd.server_close()
-        thread.join(timeout=5)
+    with serve(bundles[0].parent, "pagefind-server") as url:
+        yield url
 
 
 def _node() -> str:

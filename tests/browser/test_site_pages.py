@@ -19,13 +19,13 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 from axe_check import describe, run_axe
+from bundled_content import CONTENT, agency_name, procedure, procedure_files
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
 pytestmark = pytest.mark.browser
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
 # A procedure with steps, a dossier, channels and legal grounds, in force.
 PROCEDURE = "1.001193"
 # The decision whose annex the brief names; its annex lists provincial details.
@@ -36,16 +36,8 @@ CODE = re.compile(r"\b\d\.\d{6}\b")
 
 # --- content: what the pages must show -------------------------------------------------------
 
-@cache
-def procedure_files() -> dict[str, Path]:
-    """Procedure code → its YAML file (`content/procedures/<agency>/<code>.yaml`)."""
-    return {path.stem: path for path in CONTENT.glob("procedures/*/*.yaml")}
 
 
-@cache
-def procedure(code: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(procedure_files()[code].read_text("utf-8"))
-    return data
 
 
 @cache
@@ -68,9 +60,6 @@ def decision_url(number: str) -> str:
     return f"quyet-dinh/{agency}/{year}/{name}/"
 
 
-def agency_name(agency_id: str) -> str:
-    data = yaml.safe_load((CONTENT / "agencies" / f"{agency_id}.yaml").read_text("utf-8"))
-    return str(data["ten"])
 
 
 def localised_item() -> dict[str, Any]:

@@ -13,22 +13,19 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
 from html import unescape
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-import yaml
 from axe_check import describe, run_axe
+from bundled_content import CONTENT, agency_name, procedure, procedure_files
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, Route
 
 pytestmark = pytest.mark.browser
 
-CONTENT = Path(__file__).resolve().parents[2] / "content"
 
 INPUT = ".pagefind-ui__search-input"
 RESULT = ".pagefind-ui__result"
@@ -56,20 +53,10 @@ class Hit:
 
 # --- content ---------------------------------------------------------------------------------
 
-@cache
-def procedure_files() -> dict[str, Path]:
-    return {path.stem: path for path in CONTENT.glob("procedures/*/*.yaml")}
 
 
-@cache
-def procedure(code: str) -> dict[str, Any]:
-    data: dict[str, Any] = yaml.safe_load(procedure_files()[code].read_text("utf-8"))
-    return data
 
 
-def agency_name(agency_id: str) -> str:
-    data = yaml.safe_load((CONTENT / "agencies" / f"{agency_id}.yaml").read_text("utf-8"))
-    return str(data["ten"])
 
 
 def decisions_listing(code: str) -> list[str]:
