@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..canonical import record_hash
 from ..catalog import Catalog, Entry
 from ..crosscheck import Index, procedure_code, resolve_announcing_decision
 
@@ -52,8 +51,12 @@ class Resolved:
     names_digest: str = ""         # changes when any agency or vocabulary file changes
 
     def digest(self, entry: Entry) -> str:
-        """The file's SHA-256 when the loader computed it, else the hash of its data."""
-        return self.digests.get(entry.path) or record_hash(entry.data)
+        """SHA-256 of the file's bytes (computed by the parse cache, else read here)."""
+        known = self.digests.get(entry.path)
+        if known is None:
+            known = hashlib.sha256((self.catalog.root / entry.path).read_bytes()).hexdigest()
+            self.digests[entry.path] = known
+        return known
 
     def agency_name(self, agency_id: Any) -> str:
         entry = self.agencies.get(agency_id) if isinstance(agency_id, str) else None
