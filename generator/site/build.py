@@ -1,10 +1,10 @@
 """`tthc build`: validate, resolve, render and index the public site into `site/`.
 
-The build gathers everything before it writes anything: it validates first, builds the new
-site in a temporary folder beside the output, and swaps that folder into place only when
-every step succeeded, so a failed build leaves the previous site untouched. Pages and
-search shards whose inputs did not change since the previous build are hard-linked from it
-instead of being rendered and indexed again.
+The build gathers everything before it writes anything: it validates first, builds into a
+temporary folder beside the output, and publishes only when every step succeeded, so a
+failed build leaves the previous site untouched. A first build swaps the whole folder in;
+a rebuild writes only pages and search shards whose inputs changed and moves them into
+the published site (publish.py).
 """
 
 from __future__ import annotations
