@@ -100,7 +100,7 @@ def _build(job: Job, todo: list[tuple[int, bool]]) -> Work:
             target = job.staging / urls.output_file(page.url)
             target.parent.mkdir(parents=True, exist_ok=True)
             target.unlink(missing_ok=True)     # a section stub's shell: replace, never append
-            target.write_text(job.renderer.render(page), "utf-8")
+            target.write_bytes(job.renderer.render(page))
             for source, name in page.files:
                 if (job.root / source).is_file():
                     shutil.copyfile(job.root / source, job.staging / name)

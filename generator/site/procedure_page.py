@@ -3,8 +3,9 @@ bring, how to submit, how long it takes and what it costs, where, and on what le
 
 from __future__ import annotations
 
+import os
+import posixpath
 from functools import partial
-from pathlib import PurePosixPath
 from typing import Any
 
 from ..catalog import Entry
@@ -118,12 +119,12 @@ def _form(form: Any, entry: Entry, found: Resolved) -> dict[str, str] | None:
         return None
     href = form.get("url")
     if isinstance(form.get("tep"), str) and _attachment(entry, form["tep"], found):
-        href = PurePosixPath(form["tep"]).name
+        href = posixpath.basename(form["tep"])
     return {"name": str(form.get("ten")), "href": str(href) if href else ""}
 
 
 def _attachment(entry: Entry, name: str, found: Resolved) -> bool:
-    return (found.catalog.root / PurePosixPath(entry.path).parent / name).is_file()
+    return os.path.isfile(os.path.join(found.catalog.root, posixpath.dirname(entry.path), name))
 
 
 def _channel(channel: dict[str, Any]) -> dict[str, Any]:
@@ -230,14 +231,14 @@ def _description(ctx: dict[str, Any]) -> str:
 
 
 def _attachments(entry: Entry, url: str) -> tuple[tuple[str, str], ...]:
-    folder = PurePosixPath(entry.path).parent
     files = []
     for group in entry.data.get("thanh_phan_ho_so", []):
         for document in group.get("giay_to", []):
             form = document.get("mau_don")
             if isinstance(form, dict) and isinstance(form.get("tep"), str):
-                name = PurePosixPath(form["tep"])
-                files.append((str(folder / name), url + name.name))
+                name = form["tep"]   # the schema allows no "." or ".." segment
+                files.append((posixpath.join(posixpath.dirname(entry.path), name),
+                              url + posixpath.basename(name)))
     return tuple(sorted(set(files)))
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-from markupsafe import Markup, escape
+from markupsafe import escape
 
 from .page import Page
 from .shell import Shells
@@ -36,7 +36,8 @@ class Renderer:
         self.shells = shells
         self.fingerprint = _fingerprint(templates / "pages", shells.fingerprint)
 
-    def render(self, page: Page) -> str:
+    def render(self, page: Page) -> bytes:
+        """The page's HTML file, encoded as UTF-8."""
         article = self.env.get_template(page.template).render(page.context)
         return self.shells.for_url(page.url).fill({
             "TITLE": str(escape(page.title)), "DESCRIPTION": str(escape(page.description)),
@@ -55,9 +56,8 @@ def _json_ld(data: dict[str, Any] | None) -> str:
     if data is None:
         return ""
     text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    # `</` cannot close the script element when escaped as `<\/`
-    return str(Markup('<script type="application/ld+json">{}</script>').format(
-        Markup(text.replace("</", "<\\/"))))
+    # `</` cannot close the script element when escaped as `<\/` (nothing else can)
+    return '<script type="application/ld+json">' + text.replace("</", "<\\/") + "</script>"
 
 
 def _fingerprint(folder: Path, shell: str) -> str:

@@ -23,6 +23,8 @@ SHELL_FOLDER = "_vo"
 MAX_DEPTH = 6
 MARKERS = ("TITLE", "DESCRIPTION", "URL", "HEAD", "ARTICLE")
 _MARKER = re.compile(r"@@TTHC:(" + "|".join(MARKERS) + ")@@")
+_INDENT = re.compile(r"\n\s+")
+_KEEPS_WHITESPACE = re.compile(r"<(pre|textarea)\b", re.IGNORECASE)
 SECTION_STUBS = {urls.PROCEDURES: "Thủ tục hành chính", urls.FIELDS: "Theo lĩnh vực",
                  urls.LEVELS: "Theo cấp thực hiện", urls.DECISIONS: "Quyết định công bố",
                  urls.AGENCIES: "Cơ quan"}
@@ -34,18 +36,31 @@ class Shell:
 
     pieces: tuple[str, ...]
     markers: tuple[str, ...]
+    encoded: tuple[bytes, ...] = field(init=False, repr=False, compare=False)
 
-    def fill(self, values: dict[str, str]) -> str:
-        out = [self.pieces[0]]
-        for marker, piece in zip(self.markers, self.pieces[1:], strict=True):
-            out.append(values[marker])
+    def __post_init__(self) -> None:
+        # encoded once: every page repeats them
+        object.__setattr__(self, "encoded", tuple(p.encode() for p in self.pieces))
+
+    def fill(self, values: dict[str, str]) -> bytes:
+        """The page as UTF-8, each marker replaced by its value."""
+        out = [self.encoded[0]]
+        for marker, piece in zip(self.markers, self.encoded[1:], strict=True):
+            out.append(values[marker].encode())
             out.append(piece)
-        return "".join(out)
+        return b"".join(out)
 
     @classmethod
     def parse(cls, html: str) -> Shell:
-        parts = _MARKER.split(html)
+        parts = _MARKER.split(_compact(html))
         return cls(tuple(parts[0::2]), tuple(parts[1::2]))
+
+
+def _compact(html: str) -> str:
+    """The theme's indentation and blank lines, each run cut to one line break (a third of
+    the shell, written again with every page). Outside `<pre>` and `<textarea>` a browser
+    shows any run of whitespace as one space, so the page looks the same."""
+    return html if _KEEPS_WHITESPACE.search(html) else _INDENT.sub("\n", html)
 
 
 @dataclass
