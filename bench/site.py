@@ -12,21 +12,22 @@ fresh git repository (the sitemap's lastmod dates come from git), then measures:
                    RSS, the stage seconds of --stats, pages, output size;
 * rebuild          the same command after appending " (sửa)" to one step of one procedure,
                    keeping site/ and .cache/; then once more with no change at all;
-* floor            in this process, a bare jinja2 template (FLOOR_TEMPLATE, autoescape on)
-                   rendering every procedure from its parsed YAML and writing
-                   thu-tuc/<ma>/index.html; parsing is not timed; best of --repeat passes;
-* our pages        in one process, the build's own code on the validated catalogue:
-                   procedure_page() + Renderer.render() + write for every procedure (and,
-                   separately, the page keys of page_specs()), best of --repeat passes;
+* floor            a bare jinja2 template (FLOOR_TEMPLATE, autoescape on) rendering every
+                   procedure from its parsed record and writing thu-tuc/<ma>/index.html;
+* our pages        the build's own code on the validated catalogue: procedure_page() +
+                   Renderer.render() + write for every procedure (and, separately, the page
+                   keys of page_specs()); the floor and our pages run in one child process
+                   on the same parsed records, their passes interleaved, each into a folder
+                   no pass used before; loading is not timed; best of --repeat passes each;
 * mkdocs plain     every procedure as a Markdown page, mkdocs-material with a navigation of
                    four section pages and no plugins, `mkdocs build` as a subprocess (only
                    for N ≤ --mkdocs-max: it is slow).
 
 The builds run from a copy of generator/, schemas/, site_templates/, mkdocs.yml and
 content/pages/ taken when the script starts (OUT/code/), so that edits to the working tree
-during a long run do not change the code half-way; "our pages" runs in a child process that
-imports that copy. Trees stay in OUT/n<N>/ (bench/out/ is ignored by git); the results go
-to OUT/site.json (or --json) and Markdown tables to stdout; progress goes to stderr.
+during a long run do not change the code half-way; the floor and our pages run in a child
+process that imports that copy. Trees stay in OUT/n<N>/ (bench/out/ is ignored by git); the
+results go to OUT/site.json (or --json) and Markdown tables to stdout; progress to stderr.
 Never run by the test suite: N = 100,000 takes about an hour.
 """
 
@@ -44,10 +45,10 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import jinja2
 import yaml
@@ -69,6 +70,7 @@ COPIED = ("mkdocs.yml", "site_templates", "content/pages")  # into every tree
 CODE = ("generator", "schemas")  # what the builds run
 STAGES = ("validate", "resolve", "shell", "pages", "search", "sitemap")
 CHANGE = " (sửa)"
+T = TypeVar("T")
 
 
 def say(message: str) -> None:
@@ -281,6 +283,7 @@ def tthc_build(root: Path, label: str, fresh: bool, code: Path) -> Build:
     if fresh:
         for folder in ("site", ".cache"):
             shutil.rmtree(root / folder, ignore_errors=True)
+    quiet_disk(root)
     stats_file = root / f"stats-{label}.json"
     command = [sys.executable, "-m", "generator", "build", "--root", str(root), "--out",
                str(root / "site"), "--stats", str(stats_file), "--quiet"]
@@ -366,11 +369,6 @@ WHERE = (("Địa chỉ tiếp nhận", "dia_chi_tiep_nhan"), ("Cơ quan thực 
          ("Cơ quan phối hợp", "co_quan_phoi_hop"))
 
 
-def parsed_procedures(root: Path) -> list[dict[str, Any]]:
-    return [yaml.load(p.read_text("utf-8"), Loader=yaml.CSafeLoader)
-            for p in procedure_files(root)]
-
-
 def floor_pass(docs: list[dict[str, Any]], template: jinja2.Template, out: Path) -> float:
     start = time.perf_counter()
     for data in docs:
@@ -380,19 +378,20 @@ def floor_pass(docs: list[dict[str, Any]], template: jinja2.Template, out: Path)
     return time.perf_counter() - start
 
 
-def measure_floor(root: Path, repeat: int) -> float:
-    """ms per page of the bare template, best of `repeat` passes into a fresh folder."""
-    docs = parsed_procedures(root)
-    template = jinja2.Environment(autoescape=True).from_string(FLOOR_TEMPLATE)
-    out = root / "floor"
-    best = min(fresh_pass(out, lambda: floor_pass(docs, template, out)) for _ in range(repeat))
-    return 1000 * best / len(docs)
-
-
-def fresh_pass(out: Path, timed: Any) -> Any:
-    shutil.rmtree(out, ignore_errors=True)
+def fresh(folder: Path, timed: Callable[[Path], T]) -> T:
+    """`timed(folder)` into a folder no earlier pass used, after the disk has settled."""
+    os.sync()
     gc.collect()
-    return timed()
+    return timed(folder)
+
+
+def quiet_disk(root: Path, patience: float = 900.0) -> None:
+    """Wait until the builds' background removals in `root` are done, then flush the disk,
+    so that the next measurement does not pay for the previous one's clean-up."""
+    deadline = time.monotonic() + patience
+    while any(root.glob(".tthc-discard.*")) and time.monotonic() < deadline:
+        time.sleep(1.0)
+    os.sync()
 
 
 # our procedure pages, in process -----------------------------------------------------------
@@ -422,7 +421,7 @@ def our_pass(found: Resolved, renderer: Renderer, out: Path) -> dict[str, float]
         t2 = clock()
         target = out / urls.output_file(page.url)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, "utf-8")
+        target.write_bytes(html)
         t3 = clock()
         spent["context"] += t1 - t0
         spent["render"] += t2 - t1
@@ -450,27 +449,52 @@ def loaded(root: Path) -> tuple[Resolved, Renderer]:
     return found, Renderer(root / "site_templates", shells)
 
 
-def measure_ours(root: Path, repeat: int) -> OurPages:
+def measure_pages(root: Path, repeat: int) -> tuple[float, OurPages]:
+    """The floor's ms per page and ours, best of `repeat` passes each.
+
+    Both run in this one process on the same parsed records, their passes interleaved
+    (floor then ours, then ours then floor, …), each pass into a folder no pass used
+    before. Writing a page is mostly creating its folder and file, and on this machine that
+    costs anything from 0.03 to 0.4 ms depending on what the disk did just before (ext4
+    mounted with `discard`: removing a tree of pages slows the writes after it): measured
+    apart, minutes apart, the two would not face the same disk."""
     start = time.perf_counter()
     found, renderer = loaded(root)
-    result = OurPages(len(found.procedures), load_seconds=time.perf_counter() - start)
-    out = root / "ours"
-    passes = [fresh_pass(out, lambda: our_pass(found, renderer, out)) for _ in range(repeat)]
-    best = min(passes, key=lambda spent: sum(spent.values()))
-    result.ms = {part: 1000 * seconds / result.pages for part, seconds in best.items()}
-    result.ms["key"] = 1000 * key_pass(found, renderer) / result.pages
-    return result
+    ours = OurPages(len(found.procedures), load_seconds=time.perf_counter() - start)
+    docs = [entry.data for entry in found.procedures]
+    template = jinja2.Environment(autoescape=True).from_string(FLOOR_TEMPLATE)
+    floor_out, ours_out = root / "floor", root / "ours"
+    for folder in (floor_out, ours_out):
+        shutil.rmtree(folder, ignore_errors=True)
+    quiet_disk(root)
+    floor_seconds: list[float] = []
+    ours_spent: list[dict[str, float]] = []
+    for n in range(repeat):
+        for which in (("floor", "ours") if n % 2 == 0 else ("ours", "floor")):
+            if which == "floor":
+                floor_seconds.append(fresh(floor_out / f"pass-{n}",
+                                           lambda out: floor_pass(docs, template, out)))
+            else:
+                ours_spent.append(fresh(ours_out / f"pass-{n}",
+                                        lambda out: our_pass(found, renderer, out)))
+    for folder in (floor_out, ours_out):
+        shutil.rmtree(folder, ignore_errors=True)
+    best = min(ours_spent, key=lambda spent: sum(spent.values()))
+    ours.ms = {part: 1000 * seconds / ours.pages for part, seconds in best.items()}
+    ours.ms["key"] = 1000 * key_pass(found, renderer) / ours.pages
+    return 1000 * min(floor_seconds) / len(docs), ours
 
 
-def measure_ours_pinned(root: Path, repeat: int, code: Path) -> OurPages:
-    """measure_ours in a child process that imports the pinned code (the tree's templates
+def measure_pages_pinned(root: Path, repeat: int, code: Path) -> tuple[float, OurPages]:
+    """measure_pages in a child process that imports the pinned code (the tree's templates
     are the pinned ones too); it also frees the catalogue when it exits."""
     command = [sys.executable, __file__, "--pages-of", str(root), "--repeat", str(repeat)]
     done = subprocess.run(command, env={**os.environ, "PYTHONPATH": str(code)},
                           stdout=subprocess.PIPE, text=True, check=False)
     if done.returncode != 0:
         raise SystemExit(f"the in-process page measurement exited {done.returncode}")
-    return OurPages(**json.loads(done.stdout.splitlines()[-1]))
+    floor_ms, ours = json.loads(done.stdout.splitlines()[-1])
+    return floor_ms, OurPages(**ours)
 
 
 # plain mkdocs-material ---------------------------------------------------------------------
@@ -621,14 +645,11 @@ def measure(root: Path, n: int, args: argparse.Namespace, sample: Sample,
     say(f"N = {n:,}: tree {root}")
     files = prepare_tree(root, n, sample, args.reuse, code)
     builds = measure_builds(root, code)
-    say("  floor: bare jinja2 render and write …")
-    floor_ms = measure_floor(root, args.repeat)
-    say(f"  floor: {floor_ms:.2f} ms/page")
-    say("  our procedure pages, in process (a child running the pinned code) …")
-    ours = measure_ours_pinned(root, args.repeat, code)
-    say(f"  ours: {ours.total_ms:.2f} ms/page (+ key {ours.ms['key']:.2f})")
-    for folder in ("floor", "ours"):
-        shutil.rmtree(root / folder, ignore_errors=True)
+    say("  floor (bare jinja2) and our procedure pages, interleaved in one child process "
+        "running the pinned code …")
+    floor_ms, ours = measure_pages_pinned(root, args.repeat, code)
+    say(f"  floor: {floor_ms:.2f} ms/page; ours: {ours.total_ms:.2f} ms/page "
+        f"(+ key {ours.ms['key']:.2f})")
     plain = measure_mkdocs(root) if n <= args.mkdocs_max else None
     return Result(n, files, builds, floor_ms, ours, plain, code_version(code))
 
@@ -718,7 +739,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--reuse", action="store_true",
                         help="keep a tree already in OUT/n<N> instead of generating it again")
     parser.add_argument("--json", type=Path, help="results file (default: OUT/site.json)")
-    parser.add_argument("--pages-of", type=Path, help=argparse.SUPPRESS)  # measure_ours_pinned
+    parser.add_argument("--pages-of", type=Path, help=argparse.SUPPRESS)  # measure_pages_pinned
     args = parser.parse_args(argv)
     args.out = args.out.resolve()  # the builds run with the tree as working directory
     return args
@@ -727,7 +748,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     if args.pages_of:
-        print(json.dumps(asdict(measure_ours(args.pages_of, args.repeat))))
+        floor_ms, ours = measure_pages(args.pages_of, args.repeat)
+        print(json.dumps([floor_ms, asdict(ours)]))
         return
     sample = load_sample()
     code = pin_code(args.out)
