@@ -9,6 +9,7 @@ split between forked worker processes, which inherit the resolved catalogue for 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import shutil
@@ -73,7 +74,8 @@ def _run(job: Job, todo: list[tuple[int, bool]]) -> Work:
     if len(todo) < PARALLEL_FROM or workers < 2:
         return _build(job, todo)
     _JOB = job
-    try:
+    gc.freeze()    # the workers' collector leaves the inherited catalogue alone: its pages
+    try:           # stay shared instead of being copied into each worker
         chunks = [todo[i::workers] for i in range(workers)]
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             done = Work()
@@ -81,6 +83,7 @@ def _run(job: Job, todo: list[tuple[int, bool]]) -> Work:
                 done.add(part)
             return done
     finally:
+        gc.unfreeze()
         _JOB = None
 
 
