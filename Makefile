@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Cần Python 3.11 ($(PYTHON) not found)"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[site,dev]'
+	$(BIN)/python -m pip install --quiet -e '.[site,feeds,sync,dev]'
 	@touch $(STAMP)
 
 ## Build the public site and feeds from content/ into site/ (the main job).
