@@ -42,7 +42,8 @@ def decision_page(entry: Entry, found: Resolved) -> Page:
     description = one_line(f"{title} của {ctx['agency']['name']}: "
                            f"{ctx['title'] or 'công bố thủ tục hành chính'}", 300)
     return Page(url, "decision.html", title, description, ctx,
-                json_ld=_json_ld(ctx, title, data), search=partial(_search, ctx, title, description),
+                json_ld=_json_ld(ctx, title, data),
+                search=partial(_search, ctx, title, description),
                 sources=(entry.path,), files=_original_file(entry, url))
 
 

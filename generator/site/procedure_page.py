@@ -259,8 +259,8 @@ def _json_ld(entry: Entry, ctx: dict[str, Any], description: str,
         "audience": [{"@type": "Audience", "audienceType": s} for s in ctx["facts"]["subjects"]],
         "availableChannel": [{"@type": "ServiceChannel", "name": c["label"]}
                              for c in ctx["channels"]]
-                            + [{"@type": "ServiceChannel", "name": o["level"], "serviceUrl": o["url"]}
-                               for o in ctx["online"]],
+                            + [{"@type": "ServiceChannel", "name": o["level"],
+                                "serviceUrl": o["url"]} for o in ctx["online"]],
     }
 
 

@@ -11,7 +11,6 @@ they are built every time and keyed by their prepared context.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath

@@ -3,7 +3,7 @@ links inside a page are made relative to it, so the site works under any base pa
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import PurePosixPath
 
 SEARCH = "tim-kiem/"
@@ -19,7 +19,7 @@ def procedure(code: str) -> str:
     return f"{PROCEDURES}{code}/"
 
 
-@lru_cache(maxsize=None)  # every procedure page links its decisions: a few thousand paths
+@cache  # every procedure page links its decisions: a few thousand paths
 def decision(path: str) -> str:
     """`content/decisions/<agency>/<year>/<slug>.yaml` → `quyet-dinh/<agency>/<year>/<slug>/`."""
     parts = PurePosixPath(path).with_suffix("").parts[2:]
