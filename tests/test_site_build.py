@@ -5,59 +5,19 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
-import subprocess
 import xml.etree.ElementTree as ET
-from datetime import date
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
-from examples import make_tree
+from site_project import FIRST, PROJECT, SECOND, build, make_project
 
 from generator.cli import main
-from generator.site import build_site
 
-PROJECT = Path(__file__).parent.parent
-FIRST = "2026-03-02T10:00:00+07:00"
-SECOND = "2026-04-15T09:30:00+07:00"
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
-
-
-def _git(root: Path, *args: str, when: str = FIRST) -> None:
-    env = {**os.environ, "GIT_AUTHOR_DATE": when, "GIT_COMMITTER_DATE": when,
-           "GIT_AUTHOR_NAME": "Cán bộ", "GIT_AUTHOR_EMAIL": "cb@example.vn",
-           "GIT_COMMITTER_NAME": "Cán bộ", "GIT_COMMITTER_EMAIL": "cb@example.vn"}
-    subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
-
-
-def make_project(folder: Path) -> Path:
-    """The example catalogue with the site's templates, in a git repository of two commits:
-    everything on FIRST, then 2.000815 amended on SECOND."""
-    root = make_tree(folder)
-    shutil.copy(PROJECT / "mkdocs.yml", root / "mkdocs.yml")
-    shutil.copytree(PROJECT / "site_templates", root / "site_templates")
-    shutil.copytree(PROJECT / "content" / "pages", root / "content" / "pages")
-    _git(root, "init", "-q", "-b", "main")
-    _git(root, "add", "-A")
-    _git(root, "commit", "-q", "-m", "catalogue")
-    procedure = root / "content/procedures/bo-tu-phap/2.000815.yaml"
-    procedure.write_text(procedure.read_text("utf-8").replace(
-        "\ntrinh_tu_thuc_hien:", "\ntu_khoa:\n  - sao y\ntrinh_tu_thuc_hien:", 1), "utf-8")
-    _git(root, "commit", "-q", "-am", "amend 2.000815", when=SECOND)
-    return root
-
-
-def build(root: Path, out: Path, as_of: str = "2026-06-01") -> dict[str, object]:
-    stats = out.parent / f"{out.name}.stats.json"
-    assert build_site(root, out, as_of=date.fromisoformat(as_of), stats_file=stats,
-                      quiet=True) == 0
-    result: dict[str, object] = json.loads(stats.read_text("utf-8"))
-    return result
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +107,7 @@ def test_no_shell_page_is_published(site: Path) -> None:
     assert "_vo" not in (site / "sitemap.xml").read_text("utf-8")
 
 
-def test_sitemap_lastmod_comes_from_git(site: Path) -> None:
+def test_sitemap_lastmod_comes_fromgit(site: Path) -> None:
     tree = ET.parse(site / "sitemap.xml")
     lastmod = {u.findtext(f"{SITEMAP}loc"): u.findtext(f"{SITEMAP}lastmod")
                for u in tree.getroot()}

@@ -10,9 +10,7 @@ the published site (publish.py).
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -21,9 +19,11 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
+from ..feeds.feed import assemble
+from ..feeds.history import read_history
+from ..feeds.output import write_feed
 from ..loadcache import LoadCache
 from ..reporting import render as render_report
 from ..schemas import schema_folder
@@ -32,14 +32,14 @@ from . import urls
 from .atom import decision_feed
 from .gitdates import last_changed
 from .manifest import Manifest, manifest_path
-from .render import Renderer
-from .resolve import Resolved, resolve
 from .output import Job, write_pages
 from .publish import patch, remove_in_background, static_files, swap
+from .render import Renderer
+from .resolve import Resolved, resolve
 from .search import SearchStats, index_search, plan_search
 from .shell import Shells, build_shell_site, inputs_fingerprint
-from .specs import PageSpec, page_specs
 from .sitemap import write_sitemaps
+from .specs import PageSpec, page_specs
 
 VIETNAM = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -51,6 +51,9 @@ class BuildStats:
     parsed: int = 0                # content files parsed (the rest came from the cache)
     pages: int = 0
     rendered: int = 0              # pages rendered in this build (the rest were kept)
+    feed_files: int = 0            # feed documents of this build
+    feed_written: int = 0          # … written (the rest were published already)
+    feed_sequence: int = 0         # the change log's head
     mkdocs: bool = True            # mkdocs ran (False: a rebuild reused the shells)
     page_cpu: float = 0.0          # processor seconds building, rendering, writing pages
     document_cpu: float = 0.0      # processor seconds writing search documents
@@ -134,6 +137,11 @@ def _build(root: Path, out: Path, staging: Path, work: Path, found: Resolved,
         stats.document_cpu = round(done.document_seconds, 3)
     with _timed(stats, "search"):
         stats.search = index_search(plan, staging, say)
+    with _timed(stats, "feeds"):
+        history = read_history(root, [e.path for e in found.catalog.entries])
+        feed = assemble(found, history, schema_folder(root) / "feeds", development=True)
+        stats.feed_files, stats.feed_sequence = len(feed.targets), feed.sequence
+        stats.feed_written = write_feed(feed, staging, out, previous, manifest)
     with _timed(stats, "sitemap"):
         _write_sitemap_and_feed(root, staging, found, specs, shells)
     manifest.static = sorted((set(shells.files) | set(static_files(staging, manifest)))

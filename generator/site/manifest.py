@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-VERSION = 3
+VERSION = 4
 
 
 @dataclass
@@ -18,6 +18,7 @@ class Manifest:
     shards: dict[str, str] = field(default_factory=dict)   # "<count>/<k>" → shard hash
     static: list[str] = field(default_factory=list)        # other files the build wrote
     shell: dict[str, Any] = field(default_factory=dict)    # the shells (Shells.to_dict)
+    feeds: dict[str, str] = field(default_factory=dict)    # feed target file → SHA-256
 
     @classmethod
     def load(cls, path: Path) -> Manifest:
@@ -28,14 +29,15 @@ class Manifest:
         if not isinstance(data, dict) or data.get("version") != VERSION:
             return cls()
         return cls(dict(data.get("pages", {})), dict(data.get("shards", {})),
-                   list(data.get("static", [])), dict(data.get("shell", {})))
+                   list(data.get("static", [])), dict(data.get("shell", {})),
+                   dict(data.get("feeds", {})))
 
     def save(self, path: Path, out: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp")
         tmp.write_text(json.dumps({"version": VERSION, "out": str(out), "pages": self.pages,
                                    "shards": self.shards, "static": self.static,
-                                   "shell": self.shell},
+                                   "shell": self.shell, "feeds": self.feeds},
                                   sort_keys=True), "utf-8")
         tmp.replace(path)
         _forget_gone_outputs(path.parent)

@@ -28,7 +28,7 @@ def static_files(staging: Path, manifest: Manifest) -> list[str]:
         if here == BUNDLE.rstrip("/"):
             dirnames.clear()
         names.extend(f if here == "." else f"{here}/{f}" for f in files)
-    return sorted(set(names) - manifest.pages.keys())
+    return sorted(set(names) - manifest.pages.keys() - manifest.feeds.keys())
 
 
 def swap(staging: Path, out: Path) -> None:
@@ -58,7 +58,9 @@ def patch(staging: Path, out: Path, previous: Manifest, manifest: Manifest) -> N
             target.parent.mkdir(parents=True, exist_ok=True)
             os.replace(source, target)
     gone_pages = previous.pages.keys() - manifest.pages.keys()
-    gone = (set(previous.static) - set(manifest.static) - manifest.pages.keys()) | gone_pages
+    gone_feeds = previous.feeds.keys() - manifest.feeds.keys()   # content-addressed files
+    gone = ((set(previous.static) - set(manifest.static) - manifest.pages.keys()
+             - manifest.feeds.keys()) | gone_pages | gone_feeds)
     for name in sorted(gone):
         (out / name).unlink(missing_ok=True)
     for name in sorted(gone_pages):    # files published beside a page go with it
