@@ -117,6 +117,9 @@ def test_a_province_scope_holds_national_records_and_its_own(site: Path) -> None
                                       "bo-tu-phap/2025/3152-qd-btp",
                                       "tinh-binh-thuan/2020/1766-qd-ubnd"}
     assert ids("bo-tu-phap") == {"2.000815", "bo-tu-phap/2025/3152-qd-btp"}
+    members = {s["id"]: s["agencies"] for s in root_doc["scopes"]}  # what a mirror follows
+    assert members["tinh-binh-thuan"] == ["bo-quoc-phong", "bo-tu-phap", "tinh-binh-thuan"]
+    assert members["bo-tu-phap"] == ["bo-tu-phap"]
 
 
 def test_the_change_log_follows_git_history(tmp_path: Path) -> None:

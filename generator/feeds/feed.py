@@ -76,7 +76,8 @@ def assemble(found: Resolved, history: History, schemas: Path, development: bool
         feed.add(paths.index(scope), {
             "type": "index", "scope": scope, "name": name, "as_of": found.as_of.isoformat(),
             "commit": history.head, "sequence": feed.sequence, "entries": listed})
-    root = _root_document(feed, history, found, scopes, development)
+    members = {scope: sorted({e["agency"] for e in entries.get(scope, [])}) for scope in scopes}
+    root = _root_document(feed, history, found, scopes, members, development)
     feed.root = feed.add("index.json", root)
     return feed
 
@@ -118,7 +119,7 @@ def _change_log(feed: Feed, changes: list[Change]) -> None:
 
 
 def _root_document(feed: Feed, history: History, found: Resolved, scopes: dict[str, str],
-                   development: bool) -> dict[str, Any]:
+                   members: dict[str, list[str]], development: bool) -> dict[str, Any]:
     def link(target: str) -> str:
         return paths.href(target, feed.digests[target])
 
@@ -134,6 +135,8 @@ def _root_document(feed: Feed, history: History, found: Resolved, scopes: dict[s
             "indexes": {scope: link(paths.index(scope)) for scope in scopes},
             "schemas": {kind: link(paths.schema(kind)) for kind in SCHEMA_KINDS},
         },
-        "scopes": [{"id": scope, "name": name} for scope, name in scopes.items()],
+        # a mirror of a scope follows the change log entries of these agencies only
+        "scopes": [{"id": scope, "name": name, "agencies": members[scope]}
+                   for scope, name in scopes.items()],
         "changelog": CHANGELOG,
     }
