@@ -73,7 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--stats", type=Path, metavar="FILE",
                        help="ghi thời gian từng bước và kích thước kết quả (JSON)")
     build.add_argument("--quiet", action="store_true", help="không in tiến độ")
+    build.add_argument("--require-keys", action="store_true",
+                       help="bắt buộc khóa ký thật (TTHC_KEYS_DIR); không dùng khóa phát triển")
     build.set_defaults(func=_build)
+
+    keys = commands.add_parser("keys", help="tạo khóa ký nguồn cấp dữ liệu (ngoài kho)")
+    keys.add_argument("action", choices=("init",))
+    keys.add_argument("--dir", type=Path, required=True,
+                      help="thư mục khóa bí mật, bên ngoài kho git")
+    keys.add_argument("--root", type=Path, help="thư mục dự án (nhận trust/1.root.json)")
+    keys.set_defaults(func=_keys)
     return parser
 
 
@@ -156,8 +165,26 @@ def _build(args: argparse.Namespace) -> int:
 
     root = _root(args)
     code: int = build_site(root, args.out or root / "site", as_of=args.as_of,
-                           stats_file=args.stats, quiet=args.quiet)
+                           stats_file=args.stats, quiet=args.quiet,
+                           require_keys=args.require_keys)
     return code
+
+
+def _keys(args: argparse.Namespace) -> int:
+    from .feeds.keys import init_keys
+    from .feeds.trust import TrustError
+
+    root = _root(args)
+    agencies = sorted(p.stem for p in (root / "content" / "agencies").glob("*.yaml"))
+    try:
+        written = init_keys(args.dir, root, agencies)
+    except TrustError as exc:
+        print(f"tthc keys: {exc}", file=sys.stderr)
+        return 1
+    print(f"tthc keys: {len(written) - 1} khóa trong {args.dir.resolve()} (giữ bí mật); "
+          f"khóa gốc công khai: {written[-1]} (hãy commit). Dựng với TTHC_KEYS_DIR="
+          f"{args.dir.resolve()}")
+    return 0
 
 
 def _iso_date(text: str) -> date:

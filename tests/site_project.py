@@ -50,3 +50,6 @@ def build(root: Path, out: Path, as_of: str = "2026-06-01") -> dict[str, object]
                       quiet=True) == 0
     result: dict[str, object] = json.loads(stats.read_text("utf-8"))
     return result
+
+
+THIRD_COMMIT = "2026-05-04T08:00:00+07:00"

@@ -180,6 +180,12 @@ def publish(
     _write_all(blobs | metadata)
 
 
+def initial_root(keys: Keys, now: datetime, expiry: timedelta = ROOT_EXPIRY) -> bytes:
+    """Root version 1 for `keys`, signed by the root keys: what `tthc keys init` commits
+    under trust/ and what portals pin."""
+    return _signed_bytes(_new_root(keys, 1, _utc(now) + expiry), keys.root)
+
+
 def refresh_timestamp(
     metadata_dir: Path, key: PrivateKey, now: datetime, expiry: timedelta = TIMESTAMP_EXPIRY,
 ) -> int:

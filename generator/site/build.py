@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 from ..feeds.feed import assemble
 from ..feeds.history import read_history
 from ..feeds.output import write_feed
+from ..feeds.signing import Signing, sign_feed, signing_keys
+from ..feeds.trust import TrustError
 from ..loadcache import LoadCache
 from ..reporting import render as render_report
 from ..schemas import schema_folder
@@ -54,6 +56,8 @@ class BuildStats:
     feed_files: int = 0            # feed documents of this build
     feed_written: int = 0          # … written (the rest were published already)
     feed_sequence: int = 0         # the change log's head
+    feed_version: int = 0          # the TUF version signed
+    feed_development: bool = True  # signed with the throw-away development key
     mkdocs: bool = True            # mkdocs ran (False: a rebuild reused the shells)
     page_cpu: float = 0.0          # processor seconds building, rendering, writing pages
     document_cpu: float = 0.0      # processor seconds writing search documents
@@ -66,14 +70,15 @@ def today_in_vietnam() -> date:
 
 
 def build_site(root: Path, out: Path, *, as_of: date | None = None,
-               stats_file: Path | None = None, quiet: bool = False) -> int:
+               stats_file: Path | None = None, quiet: bool = False,
+               require_keys: bool = False) -> int:
     """Build the site; 0 on success, 1 when the content is invalid or a step failed."""
     with collector_paused():           # the catalogue is millions of long-lived objects
-        return _build_site(root, out, as_of, stats_file, quiet)
+        return _build_site(root, out, as_of, stats_file, quiet, require_keys)
 
 
 def _build_site(root: Path, out: Path, as_of: date | None, stats_file: Path | None,
-                quiet: bool) -> int:
+                quiet: bool, require_keys: bool) -> int:
     say: Callable[[str], None] = (lambda _: None) if quiet else _say
     stats = BuildStats(as_of=(as_of or today_in_vietnam()).isoformat())
     cache = LoadCache(root / ".cache" / "tthc-build" / "parsed.pickle", schema_folder(root))
@@ -87,6 +92,12 @@ def _build_site(root: Path, out: Path, as_of: date | None, stats_file: Path | No
         print(f"tthc build: nội dung không hợp lệ; giữ nguyên {out}.", file=sys.stderr)
         return 1
     say(f"tthc build: {report.files_checked} tệp nội dung hợp lệ")
+    try:
+        signing = signing_keys(sorted(e.stem for e in catalog.of_kind("agency")), require_keys)
+        stats.feed_development = signing.development
+    except TrustError as exc:
+        print(f"tthc build: {exc}; giữ nguyên {out}.", file=sys.stderr)
+        return 1
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".site.", dir=out.parent))
@@ -97,7 +108,7 @@ def _build_site(root: Path, out: Path, as_of: date | None, stats_file: Path | No
         with _timed(stats, "resolve"):
             found = resolve(catalog, date.fromisoformat(stats.as_of), cache.digests())
         previous = Manifest.load(state) if out.is_dir() else Manifest()
-        manifest = _build(root, out, staging, work, found, previous, stats, say)
+        manifest = _build(root, out, staging, work, found, previous, stats, say, signing)
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
@@ -120,7 +131,8 @@ def _build_site(root: Path, out: Path, as_of: date | None, stats_file: Path | No
 
 
 def _build(root: Path, out: Path, staging: Path, work: Path, found: Resolved,
-           previous: Manifest, stats: BuildStats, say: Callable[[str], None]) -> Manifest:
+           previous: Manifest, stats: BuildStats, say: Callable[[str], None],
+           signing: Signing) -> Manifest:
     with _timed(stats, "shell"):
         shells, stats.mkdocs = _shells(root, staging, work, previous)
         renderer = Renderer(root / "site_templates", shells)
@@ -139,9 +151,11 @@ def _build(root: Path, out: Path, staging: Path, work: Path, found: Resolved,
         stats.search = index_search(plan, staging, say)
     with _timed(stats, "feeds"):
         history = read_history(root, [e.path for e in found.catalog.entries])
-        feed = assemble(found, history, schema_folder(root) / "feeds", development=True)
+        feed = assemble(found, history, schema_folder(root) / "feeds",
+                        development=stats.feed_development)
         stats.feed_files, stats.feed_sequence = len(feed.targets), feed.sequence
         stats.feed_written = write_feed(feed, staging, out, previous, manifest)
+        stats.feed_version = sign_feed(feed, history, root, staging, out, signing)
     with _timed(stats, "sitemap"):
         _write_sitemap_and_feed(root, staging, found, specs, shells)
     manifest.static = sorted((set(shells.files) | set(static_files(staging, manifest)))

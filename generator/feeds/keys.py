@@ -1,0 +1,59 @@
+"""`tthc keys init`: the signing keys of a feed publisher, in a directory outside the
+repository, and the public root metadata that portals pin, committed under `trust/`.
+
+One Ed25519 key per TUF role (root, targets, snapshot, timestamp), one per agency (its
+delegated role signs only its own records and decisions), and the two checkpoint keys
+(Ed25519 and ECDSA P-256, for portals without a TUF client). Private keys are PEM
+(PKCS #8, unencrypted: protect the directory, or keep it in a CI secret store), readable
+by their owner only.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from .signing import CHECKPOINT_KEYS, TRUST_FOLDER
+from .trust import Keys, PrivateKey, TrustError, initial_root
+
+
+def init_keys(folder: Path, project: Path, agencies: list[str],
+              now: datetime | None = None) -> list[Path]:
+    """Create the key directory and `trust/1.root.json`; returns the files written."""
+    folder, project = folder.resolve(), project.resolve()
+    if folder == project or project in folder.parents:
+        raise TrustError(f"{folder}: thư mục khóa nằm trong kho {project}; khóa bí mật không "
+                         "bao giờ được ở trong kho git: chọn một thư mục bên ngoài")
+    root_file = project / TRUST_FOLDER / "1.root.json"
+    if root_file.exists():
+        raise TrustError(f"{root_file} đã có: kho này đã có khóa; đổi khóa bằng `tthc keys "
+                         "rotate`, không tạo lại")
+    if folder.exists() and any(folder.iterdir()):
+        raise TrustError(f"{folder}: thư mục đã có tệp; chọn một thư mục trống")
+    keys = Keys.generate(agencies)
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    written = [_write(folder / "root-1.pem", keys.root[0]),
+               _write(folder / "targets.pem", keys.targets),
+               _write(folder / "snapshot.pem", keys.snapshot),
+               _write(folder / "timestamp.pem", keys.timestamp)]
+    written += [_write(folder / f"agency-{a}.pem", k) for a, k in sorted(keys.agencies.items())]
+    written += [_write(folder / CHECKPOINT_KEYS[0], Ed25519PrivateKey.generate()),
+                _write(folder / CHECKPOINT_KEYS[1], ec.generate_private_key(ec.SECP256R1()))]
+    root_file.parent.mkdir(parents=True, exist_ok=True)
+    root_file.write_bytes(initial_root(keys, now or datetime.now(UTC)))
+    return [*written, root_file]
+
+
+def _write(path: Path, key: PrivateKey) -> Path:
+    data = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                             serialization.NoEncryption())
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as stream:
+        stream.write(data)
+    return path

@@ -1,0 +1,189 @@
+"""Sign a build's feed: TUF metadata beside the targets (trust.py), with the keys of a key
+directory named by the environment, or a throw-away development key.
+
+Keys never live in the repository. `TTHC_KEYS_DIR` names a directory of PEM files (what
+`tthc keys init` writes, outside the repository; CI writes its secrets there), and the
+public root metadata that portals pin is committed under `trust/` (`<n>.root.json`), so
+that every build extends the same chain of roots. Without `TTHC_KEYS_DIR` the build signs
+with a development key derived from a fixed, public seed: the output is reproducible and
+marked `"development": true`, and no portal may mirror it. `tthc build --require-keys`
+(the publishing job) refuses to fall back to it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from . import checkpoint, paths
+from .feed import Feed
+from .history import History
+from .trust import (
+    TARGETS_EXPIRY,
+    TIMESTAMP_EXPIRY,
+    Keys,
+    PrivateKey,
+    TrustError,
+    publish,
+    refresh_timestamp,
+)
+
+KEYS_ENV = "TTHC_KEYS_DIR"
+TRUST_FOLDER = "trust"             # the public root metadata, committed
+DEV_SEED = b"tthc development key, public, never trust it: "
+CHECKPOINT_KEYS = ("checkpoint-ed25519.pem", "checkpoint-p256.pem")
+
+
+def development_key(role: str) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(hashlib.sha256(DEV_SEED + role.encode()).digest())
+
+
+def development_keys(agencies: list[str]) -> Keys:
+    return Keys(root=[development_key("root")], targets=development_key("targets"),
+                snapshot=development_key("snapshot"), timestamp=development_key("timestamp"),
+                agencies={a: development_key("agency/" + a) for a in agencies})
+
+
+def load_keys(folder: Path, agencies: list[str]) -> Keys:
+    """The keys of a key directory (`root-*.pem`, `targets.pem`, `snapshot.pem`,
+    `timestamp.pem`, `agency-<id>.pem`); a missing file is named in the error."""
+    roots = sorted(folder.glob("root-*.pem"))
+    return Keys(root=[_read_key(p) for p in roots], targets=_read_key(folder / "targets.pem"),
+                snapshot=_read_key(folder / "snapshot.pem"),
+                timestamp=_read_key(folder / "timestamp.pem"),
+                agencies={a: _read_key(folder / f"agency-{a}.pem") for a in agencies})
+
+
+def _read_key(path: Path) -> PrivateKey:
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except (OSError, ValueError) as exc:
+        raise TrustError(f"{path}: không đọc được khóa ký ({exc}); tạo khóa bằng "
+                         f"`tthc keys init` hoặc kiểm tra biến môi trường {KEYS_ENV}") from None
+    return key  # type: ignore[return-value]
+
+
+@dataclass
+class Signing:
+    keys: Keys                                     # TUF roles
+    checkpoint: list[tuple[str, PrivateKey]]       # (kid, key): Ed25519 and P-256
+    development: bool
+
+
+def signing_keys(agencies: list[str], require: bool) -> Signing:
+    """The keys of `TTHC_KEYS_DIR`, else the development keys (unless `require`)."""
+    folder = os.environ.get(KEYS_ENV)
+    if folder:
+        keys = load_keys(Path(folder), agencies)
+        pair = [_read_key(Path(folder) / name) for name in CHECKPOINT_KEYS]
+        return Signing(keys, [(checkpoint.key_id(k), k) for k in pair], False)
+    if require:
+        raise TrustError(f"thiếu khóa ký: đặt {KEYS_ENV} là thư mục khóa (tạo bằng "
+                         "`tthc keys init`), hoặc bỏ --require-keys để dựng với khóa phát triển")
+    return Signing(development_keys(agencies), checkpoint.vector_keys("development feed"), True)
+
+
+def sign_feed(feed: Feed, history: History, root: Path, staging: Path, out: Path,
+              signing: Signing) -> int:
+    """Write the TUF metadata of this build into `staging`; returns the version signed.
+
+    The previous build's metadata is carried over (a portal that read the old timestamp a
+    moment ago still finds what it points to), the committed roots are copied in, and the
+    version is the number of commits on the main line, raised past the published one when
+    this build's targets differ from it (a local rebuild, another --as-of).
+    """
+    keys, development = signing.keys, signing.development
+    metadata = staging / paths.METADATA
+    metadata.mkdir(parents=True, exist_ok=True)
+    published = out / paths.METADATA
+    if published.is_dir():
+        for path in sorted(published.glob("*.json")):
+            shutil.copyfile(path, metadata / path.name)
+    if not development:
+        for path in sorted((root / TRUST_FOLDER).glob("*.root.json")):
+            shutil.copyfile(path, metadata / path.name)
+        if not (metadata / "1.root.json").is_file():
+            raise TrustError(f"{root / TRUST_FOLDER}: chưa có 1.root.json; tạo bằng "
+                             "`tthc keys init` và commit thư mục trust/")
+    when = _signing_time(root, history, feed)
+    version = _version(root, history, metadata, feed)
+    # a development feed is never trusted: its timestamp lasts as long as its targets, so
+    # that the same commit always signs the same bytes and a local mirror can follow it
+    publish(staging / paths.TARGETS, metadata, feed.targets, keys, version, when,
+            write_targets=False,
+            timestamp_expiry=TARGETS_EXPIRY if development else TIMESTAMP_EXPIRY)
+    issued = when
+    if not development:               # the timestamp must be fresh now, whatever the commit
+        issued = datetime.now(UTC).replace(microsecond=0)
+        refresh_timestamp(metadata, keys.timestamp, issued)
+    _write_checkpoint(feed, staging / paths.FEED, signing, version, issued, when)
+    return version
+
+
+def _write_checkpoint(feed: Feed, folder: Path, signing: Signing, version: int,
+                      issued: datetime, signed_at: datetime) -> None:
+    """The JWS checkpoint (docs/checkpoint.md), its public keys and the test vectors."""
+    pinned = {t: d for t, d in feed.digests.items()
+              if t.startswith("index/") or t in ("index.json", feed.head_page)}
+    lifetime = TARGETS_EXPIRY if signing.development else TIMESTAMP_EXPIRY
+    payload = checkpoint.make_payload(version, feed.sequence, issued, issued + lifetime,
+                                      pinned, signing.development)
+    (folder / "checkpoint.jws.json").write_bytes(
+        checkpoint.dumps(checkpoint.sign(payload, signing.checkpoint)))
+    (folder / "checkpoint-keys.json").write_bytes(
+        checkpoint.canonical_json(checkpoint.jwks([k for _, k in signing.checkpoint])) + b"\n")
+    checkpoint.write_test_vectors(folder / "test-vectors", signed_at)
+
+
+def _signing_time(root: Path, history: History, feed: Feed) -> datetime:
+    """The commit's time (a rebuild of the commit signs the same bytes); without git, the
+    start of the build date."""
+    if history.head:
+        stamp = subprocess.run(["git", "-C", str(root), "show", "-s", "--format=%cI",
+                                history.head], capture_output=True, text=True, check=True)
+        return datetime.fromisoformat(stamp.stdout.strip()).astimezone(UTC)
+    as_of = date.fromisoformat(json.loads(feed.root)["as_of"])
+    return datetime.combine(as_of, time(0, 0), tzinfo=UTC)
+
+
+def _version(root: Path, history: History, metadata: Path, feed: Feed) -> int:
+    count = 1
+    if history.head:
+        done = subprocess.run(["git", "-C", str(root), "rev-list", "--first-parent", "--count",
+                               history.head], capture_output=True, text=True, check=True)
+        count = int(done.stdout.strip())
+    if any(c.commit is None for c in history.changes):
+        count += 1                     # uncommitted changes: a state after the commit
+    published = _published(metadata)
+    if published is None:
+        return count
+    version, targets = published
+    return count if count > version or (count == version and targets == feed.digests) \
+        else version + 1
+
+
+def _published(metadata: Path) -> tuple[int, dict[str, str]] | None:
+    """The published snapshot's version and every target's SHA-256."""
+    from tuf.api.metadata import Metadata, Snapshot, Targets, Timestamp  # type: ignore[attr-defined]
+
+    stamp = metadata / "timestamp.json"
+    if not stamp.is_file():
+        return None
+    version = Metadata[Timestamp].from_bytes(stamp.read_bytes()).signed.snapshot_meta.version
+    snapshot = Metadata[Snapshot].from_bytes(
+        (metadata / f"{version}.snapshot.json").read_bytes()).signed
+    targets: dict[str, str] = {}
+    for name, meta in snapshot.meta.items():
+        role = Metadata[Targets].from_bytes(
+            (metadata / f"{meta.version}.{name}").read_bytes()).signed
+        targets.update({path: info.hashes["sha256"] for path, info in role.targets.items()})
+    return version, targets
