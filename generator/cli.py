@@ -6,6 +6,7 @@ Exit codes: 0 success (warnings allowed), 1 invalid content or failed build, 2 u
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -83,6 +84,21 @@ def build_parser() -> argparse.ArgumentParser:
                       help="thư mục khóa bí mật, bên ngoài kho git")
     keys.add_argument("--root", type=Path, help="thư mục dự án (nhận trust/1.root.json)")
     keys.set_defaults(func=_keys)
+
+    sync = commands.add_parser("sync", help="sao chép nguồn cấp đã ký vào cơ sở dữ liệu")
+    sync.add_argument("action", choices=("init", "run", "status", "verify"))
+    sync.add_argument("--dir", type=Path, default=Path("tthc-sync"),
+                      help="thư mục trạng thái của bản sao (mặc định tthc-sync/)")
+    sync.add_argument("--root", dest="trust_root", type=Path, metavar="ROOT.json",
+                      help="init: siêu dữ liệu gốc TUF đã ghim (1.root.json)")
+    sync.add_argument("--url", help="init: địa chỉ nguồn cấp, ví dụ https://…/api/v1/")
+    sync.add_argument("--scope", default="all",
+                      help="init: phạm vi (all, hoặc mã bộ, mã tỉnh); mặc định all")
+    sync.add_argument("--db", help="init: sqlite:///tệp hoặc postgresql://… "
+                                   "(mặc định SQLite trong --dir)")
+    sync.add_argument("--allow-development", action="store_true",
+                      help="run: chấp nhận nguồn cấp ký bằng khóa phát triển (chỉ để thử)")
+    sync.set_defaults(func=_sync)
     return parser
 
 
@@ -184,6 +200,37 @@ def _keys(args: argparse.Namespace) -> int:
     print(f"tthc keys: {len(written) - 1} khóa trong {args.dir.resolve()} (giữ bí mật); "
           f"khóa gốc công khai: {written[-1]} (hãy commit). Dựng với TTHC_KEYS_DIR="
           f"{args.dir.resolve()}")
+    return 0
+
+
+def _sync(args: argparse.Namespace) -> int:
+    from .sync import client
+    from .sync.store import StoreError
+
+    try:
+        if args.action == "init":
+            if args.trust_root is None or not args.url:
+                _usage("tthc sync init cần --root ROOT.json và --url URL")
+            config = client.init(args.dir, args.trust_root, args.url, args.scope, args.db)
+            print(f"tthc sync: đã khởi tạo {args.dir} (phạm vi {config.scope}); chạy "
+                  f"`tthc sync run --dir {args.dir}`")
+        elif args.action == "run":
+            outcome = client.run(args.dir, args.allow_development)
+            kind = "lần đầu" if outcome.first else "gia tăng"
+            print(f"tthc sync: đồng bộ {kind}: {outcome.applied} tài liệu; thứ tự "
+                  f"{outcome.sequence}, phiên bản {outcome.version}")
+        elif args.action == "status":
+            print(json.dumps(client.status(args.dir), ensure_ascii=False, indent=2))
+        else:
+            problems = client.verify(args.dir)
+            for problem in problems:
+                print(f"tthc sync verify: {problem}")
+            if problems:
+                return 1
+            print("tthc sync verify: bản sao khớp nguồn cấp đã ký")
+    except (client.SyncError, StoreError) as exc:
+        print(f"tthc sync: {exc}", file=sys.stderr)
+        return 1
     return 0
 
 

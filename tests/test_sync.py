@@ -1,0 +1,207 @@
+"""`tthc sync`, the reference mirror, against feeds that `tthc build` signed with keys from
+`tthc keys init`, served over HTTP on 127.0.0.1: a first sync, an incremental one that
+fetches only what changed, and attacks that must leave the mirror as it was."""
+
+from __future__ import annotations
+
+import functools
+import json
+import shutil
+import sqlite3
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from site_project import THIRD_COMMIT, build, git, make_project
+
+from generator.cli import main
+
+API = "api/v1"
+
+
+@dataclass
+class Served:
+    """What the server sent: one entry per request (path, bytes)."""
+
+    requests: list[tuple[str, int]] = field(default_factory=list)
+
+    @property
+    def bytes(self) -> int:
+        return sum(size for _, size in self.requests)
+
+
+class _Counting(SimpleHTTPRequestHandler):
+    served: Served
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def copyfile(self, source: Any, outputfile: Any) -> None:
+        data = source.read()
+        self.served.requests.append((self.path, len(data)))
+        outputfile.write(data)
+
+
+@dataclass
+class Feed:
+    root: Path                     # the project (a git repository)
+    site: Path
+    url: str
+    served: Served
+    pinned: Path                   # trust/1.root.json
+
+
+@pytest.fixture
+def feed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Feed]:
+    root = make_project(tmp_path / "project")
+    keys = tmp_path / "keys"
+    assert main(["keys", "init", "--dir", str(keys), "--root", str(root)]) == 0
+    git(root, "add", "trust")
+    git(root, "commit", "-q", "-m", "trust root", when=THIRD_COMMIT)
+    monkeypatch.setenv("TTHC_KEYS_DIR", str(keys))
+    site = tmp_path / "site"
+    build(root, site)
+    served = Served()
+    handler = type("Handler", (_Counting,), {"served": served})
+    server = ThreadingHTTPServer(("127.0.0.1", 0),
+                                 functools.partial(handler, directory=str(site / API)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Feed(root, site, f"http://127.0.0.1:{server.server_address[1]}/", served,
+                   root / "trust/1.root.json")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _sync(state: Path, *args: str) -> int:
+    return main(["sync", *args, "--dir", str(state)])
+
+
+def _mirror(state: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(state / "mirror.sqlite") as db:
+        return db.execute("SELECT type, id, sha256, tombstone, seq FROM tthc_documents "
+                          "ORDER BY type, id").fetchall()
+
+
+def _target_name(request: str) -> str:
+    """`/targets/records/a/<sha256>.x.json` → `records/a/x.json`."""
+    folder, _, name = request.removeprefix("/targets/").rpartition("/")
+    return (folder + "/" if folder else "") + name.split(".", 1)[1]
+
+
+def _init(feed: Feed, state: Path, scope: str = "all") -> None:
+    assert _sync(state, "init", "--root", str(feed.pinned), "--url", feed.url,
+                 "--scope", scope) == 0
+
+
+def test_first_sync_mirrors_the_scope_and_verify_agrees(feed: Feed, tmp_path: Path) -> None:
+    state = tmp_path / "portal"
+    _init(feed, state, "tinh-binh-thuan")
+    assert _sync(state, "run") == 0
+    rows = _mirror(state)
+    assert {(r[0], r[1]) for r in rows} == {
+        ("procedure", "1.013124"), ("procedure", "2.000815"),
+        ("decision", "bo-quoc-phong/2024/6225-qd-bqp"), ("decision", "bo-tu-phap/2025/3152-qd-btp"),
+        ("decision", "tinh-binh-thuan/2020/1766-qd-ubnd")}
+    assert _sync(state, "verify") == 0
+    with sqlite3.connect(state / "mirror.sqlite") as db:
+        db.execute("UPDATE tthc_documents SET body = replace(body, 'Bộ', 'Sở') "
+                   "WHERE id = '2.000815'")
+    assert _sync(state, "verify") == 1                 # a mirror edited locally is caught
+
+
+def test_an_incremental_sync_fetches_only_what_changed(feed: Feed, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    state = tmp_path / "portal"
+    _init(feed, state)
+    assert _sync(state, "run") == 0
+    first = feed.served.bytes
+    before = dict((r[1], r) for r in _mirror(state))
+    procedure = feed.root / "content/procedures/bo-quoc-phong/1.013124.yaml"
+    procedure.write_text(procedure.read_text("utf-8") + "tu_khoa:\n  - tràn dầu\n", "utf-8")
+    git(feed.root, "commit", "-q", "-am", "keyword", when=THIRD_COMMIT)
+    build(feed.root, feed.site)
+    feed.served.requests.clear()
+    assert _sync(state, "run") == 0
+    assert "gia tăng: 1 tài liệu" in capsys.readouterr().out
+    after = dict((r[1], r) for r in _mirror(state))
+    assert after["1.013124"][2] != before["1.013124"][2]     # the amended record
+    assert {k: v for k, v in after.items() if k != "1.013124"} == \
+        {k: v for k, v in before.items() if k != "1.013124"}
+    fetched = sorted(_target_name(p) for p, _ in feed.served.requests if "/targets/" in p)
+    # the root document, the head page of the change log, the one changed record: no index,
+    # no other record (with 5 records the signed metadata outweighs them; bench/feeds.py
+    # measures 10,000)
+    assert fetched == ["changes/000001.json", "index.json", "records/bo-quoc-phong/1.013124.json"]
+    assert first > 0
+    assert _sync(state, "verify") == 0
+
+
+def test_a_tampered_record_is_refused_and_the_next_good_run_recovers(
+        feed: Feed, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    state = tmp_path / "portal"
+    _init(feed, state)
+    records = sorted((feed.site / API / "targets/records/bo-tu-phap").glob("*.json"))
+    original = records[0].read_bytes()
+    tampered = original.replace(b'"ma":"2.000815"', b'"ma":"2.000816"')   # same length
+    assert tampered != original
+    records[0].write_bytes(tampered)
+    assert _sync(state, "run") == 1
+    assert "mã băm" in capsys.readouterr().err
+    assert _mirror(state) == []                         # nothing applied
+    records[0].write_bytes(original)
+    assert _sync(state, "run") == 0 and len(_mirror(state)) == 5
+
+
+def test_a_rolled_back_feed_is_refused(feed: Feed, tmp_path: Path,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    state = tmp_path / "portal"
+    _init(feed, state)
+    old = tmp_path / "old-metadata"
+    shutil.copytree(feed.site / API / "metadata", old)
+    assert _sync(state, "run") == 0
+    procedure = feed.root / "content/procedures/bo-quoc-phong/1.013124.yaml"
+    procedure.write_text(procedure.read_text("utf-8") + "tu_khoa:\n  - tràn dầu\n", "utf-8")
+    git(feed.root, "commit", "-q", "-am", "keyword", when=THIRD_COMMIT)
+    build(feed.root, feed.site)
+    assert _sync(state, "run") == 0
+    good = _mirror(state)
+    shutil.copy(old / "timestamp.json", feed.site / API / "metadata/timestamp.json")
+    assert _sync(state, "run") == 1
+    assert "quay lui" in capsys.readouterr().err
+    assert _mirror(state) == good
+
+
+def test_a_development_feed_is_not_mirrored_by_default(tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    root = make_project(tmp_path / "project")
+    build(root, tmp_path / "site")
+    state = tmp_path / "portal"
+    handler = functools.partial(_Counting, directory=str(tmp_path / "site" / API))
+    _Counting.served = Served()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/"
+        assert _sync(state, "init", "--root", str(tmp_path / "site" / API / "metadata/1.root.json"),
+                     "--url", url) == 0
+        assert _sync(state, "run") == 1
+        assert "phát triển" in capsys.readouterr().err
+        assert main(["sync", "run", "--dir", str(state), "--allow-development"]) == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    status = json.loads(_status(state, capsys))
+    assert status["documents"] == 5 and status["sequence"] > 0
+
+
+def _status(state: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    capsys.readouterr()
+    assert _sync(state, "status") == 0
+    return capsys.readouterr().out
