@@ -85,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_argument("--root", type=Path, help="thư mục dự án (nhận trust/1.root.json)")
     keys.set_defaults(func=_keys)
 
+    sign = commands.add_parser("sign", help="ký lại nguồn cấp đã công bố")
+    sign.add_argument("--refresh", action="store_true", required=True,
+                      help="ký lại timestamp và checkpoint với hạn mới (chạy định kỳ)")
+    sign.add_argument("--root", type=Path, help="thư mục dự án chứa content/")
+    sign.add_argument("--out", type=Path, help="thư mục trang đã dựng (mặc định site/)")
+    sign.set_defaults(func=_sign)
+
     sync = commands.add_parser("sync", help="sao chép nguồn cấp đã ký vào cơ sở dữ liệu")
     sync.add_argument("action", choices=("init", "run", "status", "verify"))
     sync.add_argument("--dir", type=Path, default=Path("tthc-sync"),
@@ -200,6 +207,20 @@ def _keys(args: argparse.Namespace) -> int:
     print(f"tthc keys: {len(written) - 1} khóa trong {args.dir.resolve()} (giữ bí mật); "
           f"khóa gốc công khai: {written[-1]} (hãy commit). Dựng với TTHC_KEYS_DIR="
           f"{args.dir.resolve()}")
+    return 0
+
+
+def _sign(args: argparse.Namespace) -> int:
+    from .feeds.signing import refresh
+    from .feeds.trust import TrustError
+
+    site = args.out or _root(args) / "site"
+    try:
+        version, expires = refresh(site)
+    except TrustError as exc:
+        print(f"tthc sign: {exc}", file=sys.stderr)
+        return 1
+    print(f"tthc sign: timestamp phiên bản {version}, checkpoint hết hạn {expires}")
     return 0
 
 

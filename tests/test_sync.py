@@ -6,11 +6,16 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import shutil
+import signal
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -25,13 +30,21 @@ API = "api/v1"
 
 @dataclass
 class Served:
-    """What the server sent: one entry per request (path, bytes)."""
+    """What the server sent (one entry per request: path, bytes), and the faults to inject:
+    a request whose path contains a key gets the fault instead ("500", "truncate",
+    "garble", or "stall": wait until `release` is set)."""
 
     requests: list[tuple[str, int]] = field(default_factory=list)
+    faults: dict[str, str] = field(default_factory=dict)
+    release: threading.Event = field(default_factory=threading.Event)
+    stalled: threading.Event = field(default_factory=threading.Event)
 
     @property
     def bytes(self) -> int:
         return sum(size for _, size in self.requests)
+
+    def fault(self, path: str) -> str | None:
+        return next((f for key, f in self.faults.items() if key in path), None)
 
 
 class _Counting(SimpleHTTPRequestHandler):
@@ -40,8 +53,22 @@ class _Counting(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         pass
 
+    def send_head(self) -> Any:
+        if self.served.fault(self.path) == "500":
+            self.send_error(500, "injected server error")
+            return None
+        return super().send_head()
+
     def copyfile(self, source: Any, outputfile: Any) -> None:
         data = source.read()
+        fault = self.served.fault(self.path)
+        if fault == "truncate":
+            data = data[: len(data) // 2]
+        elif fault == "garble":
+            data = bytes(b ^ 0x5A for b in data)
+        elif fault == "stall":
+            self.served.stalled.set()
+            self.served.release.wait(30)
         self.served.requests.append((self.path, len(data)))
         outputfile.write(data)
 
@@ -205,3 +232,109 @@ def _status(state: Path, capsys: pytest.CaptureFixture[str]) -> str:
     capsys.readouterr()
     assert _sync(state, "status") == 0
     return capsys.readouterr().out
+
+
+def _amend(feed: Feed) -> None:
+    """Commit a change to 1.013124 and rebuild: the next feed version."""
+    procedure = feed.root / "content/procedures/bo-quoc-phong/1.013124.yaml"
+    procedure.write_text(procedure.read_text("utf-8") + "tu_khoa:\n  - tràn dầu\n", "utf-8")
+    git(feed.root, "commit", "-q", "-am", "keyword", when=THIRD_COMMIT)
+    build(feed.root, feed.site)
+
+
+def _synced(feed: Feed, tmp_path: Path) -> tuple[Path, list[tuple[Any, ...]]]:
+    state = tmp_path / "portal"
+    _init(feed, state)
+    assert _sync(state, "run") == 0
+    return state, _mirror(state)
+
+
+@pytest.mark.parametrize(("where", "fault", "says"), [
+    ("/targets/index/", "garble", "mã băm"),           # a forged index
+    ("/targets/records/bo-tu-phap/", "truncate", ""),  # a truncated response
+    ("/targets/decisions/", "500", "tải"),             # a server error
+    ("/metadata/timestamp.json", "garble", ""),        # garbled metadata
+])
+def test_a_fault_on_the_first_sync_applies_nothing(feed: Feed, tmp_path: Path, where: str,
+                                                   fault: str, says: str,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    state = tmp_path / "portal"
+    _init(feed, state)
+    feed.served.faults[where] = fault
+    assert _sync(state, "run") == 1
+    error = capsys.readouterr().err
+    assert says in error and "giữ nguyên" in error
+    assert _mirror(state) == []
+    feed.served.faults.clear()
+    assert _sync(state, "run") == 0 and len(_mirror(state)) == 5
+
+
+def test_a_frozen_feed_is_refused_until_it_is_signed_again(
+        feed: Feed, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from generator.feeds.signing import _read_key
+    from generator.feeds.trust import refresh_timestamp
+
+    state, good = _synced(feed, tmp_path)
+    keys = Path(os.environ["TTHC_KEYS_DIR"])
+    refresh_timestamp(feed.site / API / "metadata", _read_key(keys / "timestamp.pem"),
+                      datetime.now(UTC) - timedelta(days=10))     # expired 8 days ago
+    assert _sync(state, "run") == 1
+    assert "hết hạn" in capsys.readouterr().err and _mirror(state) == good
+    assert main(["sign", "--refresh", "--out", str(feed.site)]) == 0
+    assert _sync(state, "run") == 0
+
+
+def test_mixed_versions_are_refused(feed: Feed, tmp_path: Path) -> None:
+    state, _ = _synced(feed, tmp_path)
+    _amend(feed)
+    metadata = feed.site / API / "metadata"
+    stamp = json.loads((metadata / "timestamp.json").read_bytes())["signed"]
+    version = stamp["meta"]["snapshot.json"]["version"]
+    new = metadata / f"{version}.bo-quoc-phong.json"
+    old = metadata / f"{version - 1}.bo-quoc-phong.json"
+    saved = new.read_bytes()
+    new.write_bytes(old.read_bytes())     # the agency role of the previous state, validly signed
+    before = _mirror(state)
+    assert _sync(state, "run") == 1 and _mirror(state) == before
+    new.write_bytes(saved)
+    assert _sync(state, "run") == 0
+
+
+def test_metadata_signed_by_another_key_is_refused(feed: Feed, tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from securesystemslib.signer import CryptoSigner, SSlibKey
+    from tuf.api.metadata import Metadata
+
+    state, good = _synced(feed, tmp_path)
+    stamp = feed.site / API / "metadata/timestamp.json"
+    original = stamp.read_bytes()
+    forged = Metadata.from_bytes(original)
+    forged.signed.version += 1
+    intruder = Ed25519PrivateKey.generate()
+    forged.signatures.clear()
+    forged.sign(CryptoSigner(intruder, SSlibKey.from_crypto(intruder.public_key())))
+    stamp.write_bytes(forged.to_bytes())
+    assert _sync(state, "run") == 1 and _mirror(state) == good
+    stamp.write_bytes(original)
+    assert _sync(state, "run") == 0
+
+
+def test_a_sync_killed_while_applying_leaves_the_last_good_state(feed: Feed,
+                                                                 tmp_path: Path) -> None:
+    state, good = _synced(feed, tmp_path)
+    _amend(feed)
+    feed.served.faults["/targets/records/bo-quoc-phong/"] = "stall"
+    command = [sys.executable, "-m", "generator", "sync", "run", "--dir", str(state)]
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assert feed.served.stalled.wait(30), "the sync never asked for the changed record"
+        child.send_signal(signal.SIGKILL)
+        child.wait(10)
+    finally:
+        feed.served.release.set()
+        if child.poll() is None:
+            child.kill()
+    assert _mirror(state) == good                      # the transaction never committed
+    feed.served.faults.clear()
+    assert _sync(state, "run") == 0 and _mirror(state) != good
+    assert _sync(state, "verify") == 0

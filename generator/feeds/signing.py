@@ -12,6 +12,7 @@ marked `"development": true`, and no portal may mirror it. `tthc build --require
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import os
@@ -187,3 +188,30 @@ def _published(metadata: Path) -> tuple[int, dict[str, str]] | None:
             (metadata / f"{meta.version}.{name}").read_bytes()).signed
         targets.update({path: info.hashes["sha256"] for path, info in role.targets.items()})
     return version, targets
+
+
+def refresh(site: Path, now: datetime | None = None) -> tuple[int, str]:
+    """Re-sign the published timestamp and checkpoint of `site` with fresh expiries (what a
+    timer runs between builds, so that portals never see a frozen feed). Needs the keys
+    of `TTHC_KEYS_DIR`; returns the new timestamp version and the checkpoint's expiry."""
+    folder = os.environ.get(KEYS_ENV)
+    if not folder:
+        raise TrustError(f"thiếu khóa ký: đặt {KEYS_ENV} là thư mục khóa để ký lại")
+    now = (now or datetime.now(UTC)).replace(microsecond=0)
+    feed = site / paths.FEED
+    stamp = refresh_timestamp(site / paths.METADATA, _read_key(Path(folder) / "timestamp.pem"),
+                              now)
+    pair = [_read_key(Path(folder) / name) for name in CHECKPOINT_KEYS]
+    try:
+        jws = json.loads((feed / "checkpoint.jws.json").read_bytes())
+        text = jws["payload"]
+        payload = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise TrustError(f"{feed / 'checkpoint.jws.json'}: không đọc được ({exc}); dựng lại "
+                         "bằng `tthc build`") from None
+    fresh = checkpoint.make_payload(payload["version"], payload["sequence"], now,
+                                    now + TIMESTAMP_EXPIRY, payload["indexes"],
+                                    payload["development"])
+    (feed / "checkpoint.jws.json").write_bytes(
+        checkpoint.dumps(checkpoint.sign(fresh, [(checkpoint.key_id(k), k) for k in pair])))
+    return stamp, fresh["expires_at"]
