@@ -79,9 +79,11 @@ def build_parser() -> argparse.ArgumentParser:
     build.set_defaults(func=_build)
 
     keys = commands.add_parser("keys", help="tạo khóa ký nguồn cấp dữ liệu (ngoài kho)")
-    keys.add_argument("action", choices=("init",))
+    keys.add_argument("action", choices=("init", "rotate"))
     keys.add_argument("--dir", type=Path, required=True,
-                      help="thư mục khóa bí mật, bên ngoài kho git")
+                      help="thư mục khóa bí mật mới, bên ngoài kho git")
+    keys.add_argument("--old-dir", type=Path,
+                      help="rotate: thư mục khóa đang dùng (khóa gốc cũ ký khóa gốc mới)")
     keys.add_argument("--root", type=Path, help="thư mục dự án (nhận trust/1.root.json)")
     keys.set_defaults(func=_keys)
 
@@ -194,13 +196,18 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _keys(args: argparse.Namespace) -> int:
-    from .feeds.keys import init_keys
+    from .feeds.keys import init_keys, rotate_keys
     from .feeds.trust import TrustError
 
     root = _root(args)
     agencies = sorted(p.stem for p in (root / "content" / "agencies").glob("*.yaml"))
     try:
-        written = init_keys(args.dir, root, agencies)
+        if args.action == "rotate":
+            if args.old_dir is None:
+                _usage("tthc keys rotate cần --old-dir (thư mục khóa đang dùng)")
+            written = rotate_keys(args.old_dir, args.dir, root, agencies)
+        else:
+            written = init_keys(args.dir, root, agencies)
     except TrustError as exc:
         print(f"tthc keys: {exc}", file=sys.stderr)
         return 1

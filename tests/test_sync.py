@@ -338,3 +338,42 @@ def test_a_sync_killed_while_applying_leaves_the_last_good_state(feed: Feed,
     feed.served.faults.clear()
     assert _sync(state, "run") == 0 and _mirror(state) != good
     assert _sync(state, "verify") == 0
+
+
+def test_a_mirror_follows_a_key_rotation_and_the_old_keys_stop_working(
+        feed: Feed, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.feeds.signing import _read_key
+    from generator.feeds.trust import TrustError, refresh_timestamp
+
+    state, _ = _synced(feed, tmp_path)
+    old = Path(os.environ["TTHC_KEYS_DIR"])
+    new = tmp_path / "keys-2"
+    assert main(["keys", "rotate", "--old-dir", str(old), "--dir", str(new),
+                 "--root", str(feed.root)]) == 0
+    assert (feed.root / "trust/2.root.json").is_file()
+    git(feed.root, "add", "trust")
+    git(feed.root, "commit", "-q", "-m", "rotate keys", when=THIRD_COMMIT)
+    monkeypatch.setenv("TTHC_KEYS_DIR", str(new))
+    build(feed.root, feed.site)
+    assert _sync(state, "run") == 0                    # pinned to root 1, follows root 2
+    metadata = feed.site / API / "metadata"
+    assert json.loads((state / "metadata/root.json").read_bytes())["signed"]["version"] == 2
+    with pytest.raises(TrustError):                    # the publisher refuses the old key
+        refresh_timestamp(metadata, _read_key(old / "timestamp.pem"), datetime.now(UTC))
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from securesystemslib.signer import CryptoSigner, SSlibKey
+    from tuf.api.metadata import Metadata
+
+    stamp = metadata / "timestamp.json"
+    good = stamp.read_bytes()
+    forged = Metadata.from_bytes(good)
+    forged.signed.version += 1
+    forged.signatures.clear()
+    retired = _read_key(old / "timestamp.pem")
+    assert isinstance(retired, Ed25519PrivateKey)
+    forged.sign(CryptoSigner(retired, SSlibKey.from_crypto(retired.public_key())))
+    stamp.write_bytes(forged.to_bytes())               # signed with the retired key
+    before = _mirror(state)
+    assert _sync(state, "run") == 1 and _mirror(state) == before
+    stamp.write_bytes(good)
+    assert _sync(state, "run") == 0

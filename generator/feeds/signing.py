@@ -167,27 +167,38 @@ def _version(root: Path, history: History, metadata: Path, feed: Feed) -> int:
     published = _published(metadata)
     if published is None:
         return count
-    version, targets = published
-    return count if count > version or (count == version and targets == feed.digests) \
-        else version + 1
+    version, targets, signer_is_current = published
+    if count > version or (count == version and targets == feed.digests and signer_is_current):
+        return count
+    return version + 1     # other targets, or keys rotated since: a new version
 
 
-def _published(metadata: Path) -> tuple[int, dict[str, str]] | None:
-    """The published snapshot's version and every target's SHA-256."""
-    from tuf.api.metadata import Metadata, Snapshot, Targets, Timestamp  # type: ignore[attr-defined]
+def _published(metadata: Path) -> tuple[int, dict[str, str], bool] | None:
+    """The published snapshot's version, every target's SHA-256, and whether its snapshot
+    key is still the one the newest root names (False after `tthc keys rotate`)."""
+    from tuf.api.metadata import (  # type: ignore[attr-defined]
+        Metadata,
+        Root,
+        Snapshot,
+        Targets,
+        Timestamp,
+    )
 
     stamp = metadata / "timestamp.json"
     if not stamp.is_file():
         return None
     version = Metadata[Timestamp].from_bytes(stamp.read_bytes()).signed.snapshot_meta.version
-    snapshot = Metadata[Snapshot].from_bytes(
-        (metadata / f"{version}.snapshot.json").read_bytes()).signed
+    snapshot = Metadata[Snapshot].from_bytes((metadata / f"{version}.snapshot.json").read_bytes())
     targets: dict[str, str] = {}
-    for name, meta in snapshot.meta.items():
+    for name, meta in snapshot.signed.meta.items():
         role = Metadata[Targets].from_bytes(
             (metadata / f"{meta.version}.{name}").read_bytes()).signed
         targets.update({path: info.hashes["sha256"] for path, info in role.targets.items()})
-    return version, targets
+    roots = sorted(metadata.glob("*.root.json"), key=lambda p: int(p.name.split(".")[0]))
+    newest = Metadata[Root].from_bytes(roots[-1].read_bytes()).signed if roots else None
+    current = newest is not None and set(snapshot.signatures) <= set(
+        newest.roles["snapshot"].keyids)
+    return version, targets, current
 
 
 def refresh(site: Path, now: datetime | None = None) -> tuple[int, str]:

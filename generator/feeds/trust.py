@@ -186,6 +186,17 @@ def initial_root(keys: Keys, now: datetime, expiry: timedelta = ROOT_EXPIRY) -> 
     return _signed_bytes(_new_root(keys, 1, _utc(now) + expiry), keys.root)
 
 
+def next_root(current: Path, old_keys: Keys, new_keys: Keys, now: datetime,
+              expiry: timedelta = ROOT_EXPIRY) -> tuple[int, bytes]:
+    """The successor of the root in `current`, listing only `new_keys` and signed by the old
+    root keys and the new ones (clients pinned to the old root follow it, and the old keys
+    stop working): what `tthc keys rotate` commits under trust/. Returns (version, bytes)."""
+    root = _read(current, Root).signed
+    _check_old_root_keys(root, old_keys)
+    successor = _new_root(new_keys, root.version + 1, _utc(now) + expiry)
+    return root.version + 1, _signed_bytes(successor, _unique([*old_keys.root, *new_keys.root]))
+
+
 def refresh_timestamp(
     metadata_dir: Path, key: PrivateKey, now: datetime, expiry: timedelta = TIMESTAMP_EXPIRY,
 ) -> int:
