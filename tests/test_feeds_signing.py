@@ -125,3 +125,23 @@ def test_require_keys_without_keys_fails_and_keeps_the_site(
     code = main(["build", "--root", str(root), "--out", str(site), "--quiet", "--require-keys"])
     assert code == 1 and "TTHC_KEYS_DIR" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+
+
+def test_ci_can_pass_the_key_directory_as_one_secret(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project(tmp_path / "project")
+    keys = tmp_path / "keys"
+    assert main(["keys", "init", "--dir", str(keys), "--root", str(root)]) == 0
+    git(root, "add", "trust")
+    git(root, "commit", "-q", "-m", "trust root", when=THIRD_COMMIT)
+    secret = json.dumps({p.name: p.read_text("ascii") for p in sorted(keys.iterdir())})
+    monkeypatch.delenv("TTHC_KEYS_DIR", raising=False)
+    monkeypatch.setenv("TTHC_KEYS", secret)
+    stats = build(root, tmp_path / "site")
+    assert stats["feed_development"] is False
+    pinned = checkpoint.load_jwks(json.loads(
+        (tmp_path / "site" / API / "checkpoint-keys.json").read_bytes()))
+    ed25519 = (keys / "checkpoint-ed25519.pem").read_bytes()
+    from cryptography.hazmat.primitives.serialization import load_pem_private_key
+
+    assert checkpoint.key_id(load_pem_private_key(ed25519, None)) in pinned  # type: ignore[arg-type]

@@ -12,12 +12,14 @@ marked `"development": true`, and no portal may mirror it. `tthc build --require
 
 from __future__ import annotations
 
+import atexit
 import base64
 import hashlib
 import json
 import os
 import shutil
 import subprocess
+import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -39,9 +41,35 @@ from .trust import (
 )
 
 KEYS_ENV = "TTHC_KEYS_DIR"
+KEYS_JSON_ENV = "TTHC_KEYS"         # CI: the key directory as one secret, {file name: PEM}
 TRUST_FOLDER = "trust"             # the public root metadata, committed
 DEV_SEED = b"tthc development key, public, never trust it: "
 CHECKPOINT_KEYS = ("checkpoint-ed25519.pem", "checkpoint-p256.pem")
+
+
+def key_folder() -> Path | None:
+    """The key directory: `TTHC_KEYS_DIR`, or `TTHC_KEYS` (a CI secret holding the whole
+    directory as JSON, file name → PEM text) written to a private temporary directory."""
+    if os.environ.get(KEYS_ENV):
+        return Path(os.environ[KEYS_ENV])
+    packed = os.environ.get(KEYS_JSON_ENV)
+    if not packed:
+        return None
+    try:
+        files = json.loads(packed)
+        assert isinstance(files, dict) and files
+    except (ValueError, AssertionError):
+        raise TrustError(f"{KEYS_JSON_ENV}: không phải JSON {{tên tệp: khóa PEM}} như thư mục "
+                         "khóa của `tthc keys init`") from None
+    folder = Path(tempfile.mkdtemp(prefix="tthc-keys-"))      # mode 0700
+    atexit.register(shutil.rmtree, folder, True)              # keys never outlive the run
+    for name, pem in files.items():
+        if "/" in name or name.startswith("."):
+            raise TrustError(f"{KEYS_JSON_ENV}: tên tệp khóa không hợp lệ {name!r}")
+        descriptor = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "w", encoding="ascii") as stream:
+            stream.write(str(pem))
+    return folder
 
 
 def development_key(role: str) -> Ed25519PrivateKey:
@@ -82,7 +110,7 @@ class Signing:
 
 def signing_keys(agencies: list[str], require: bool) -> Signing:
     """The keys of `TTHC_KEYS_DIR`, else the development keys (unless `require`)."""
-    folder = os.environ.get(KEYS_ENV)
+    folder = key_folder()
     if folder:
         keys = load_keys(Path(folder), agencies)
         pair = [_read_key(Path(folder) / name) for name in CHECKPOINT_KEYS]
@@ -205,7 +233,7 @@ def refresh(site: Path, now: datetime | None = None) -> tuple[int, str]:
     """Re-sign the published timestamp and checkpoint of `site` with fresh expiries (what a
     timer runs between builds, so that portals never see a frozen feed). Needs the keys
     of `TTHC_KEYS_DIR`; returns the new timestamp version and the checkpoint's expiry."""
-    folder = os.environ.get(KEYS_ENV)
+    folder = key_folder()
     if not folder:
         raise TrustError(f"thiếu khóa ký: đặt {KEYS_ENV} là thư mục khóa để ký lại")
     now = (now or datetime.now(UTC)).replace(microsecond=0)
