@@ -377,3 +377,33 @@ def test_a_mirror_follows_a_key_rotation_and_the_old_keys_stop_working(
     assert _sync(state, "run") == 1 and _mirror(state) == before
     stamp.write_bytes(good)
     assert _sync(state, "run") == 0
+
+
+def test_an_agency_key_cannot_sign_another_agencys_records(feed: Feed, tmp_path: Path) -> None:
+    """bo-tu-phap's own key signs its role listing a forged record of bo-quoc-phong: the
+    mirror still gets the record bo-quoc-phong's role signed."""
+    from securesystemslib.signer import CryptoSigner, SSlibKey
+    from tuf.api.metadata import Metadata, TargetFile
+
+    from generator.feeds.signing import _read_key
+
+    state = tmp_path / "portal"
+    _init(feed, state)
+    metadata = feed.site / API / "metadata"
+    version = json.loads((metadata / "timestamp.json").read_bytes())[
+        "signed"]["meta"]["snapshot.json"]["version"]
+    role_file = metadata / f"{version}.bo-tu-phap.json"
+    role = Metadata.from_bytes(role_file.read_bytes())
+    forged = b'{"id":"1.013124","data":{"ten":"forged"}}\n'
+    target = "records/bo-quoc-phong/1.013124.json"
+    role.signed.targets[target] = TargetFile.from_data(target, forged, ["sha256"])
+    folder = feed.site / API / "targets/records/bo-quoc-phong"
+    (folder / f"{role.signed.targets[target].hashes['sha256']}.1.013124.json").write_bytes(forged)
+    key = _read_key(Path(os.environ["TTHC_KEYS_DIR"]) / "agency-bo-tu-phap.pem")
+    role.signatures.clear()
+    role.sign(CryptoSigner(key, SSlibKey.from_crypto(key.public_key())))  # type: ignore[arg-type]
+    role_file.write_bytes(role.to_bytes())
+    assert _sync(state, "run") == 0
+    with sqlite3.connect(state / "mirror.sqlite") as db:
+        body = db.execute("SELECT body FROM tthc_documents WHERE id = '1.013124'").fetchone()[0]
+    assert "forged" not in body and json.loads(body)["agency"] == "bo-quoc-phong"
