@@ -76,6 +76,11 @@ def test_a_new_commit_is_a_new_version_a_portal_follows(tmp_path: Path) -> None:
         after = _fetch(portal, "records/bo-quoc-phong/1.013124.json")
     assert before["data"].get("tu_khoa") is None and after["data"]["tu_khoa"] == ["tràn dầu"]
     assert (site / API / "metadata/2.snapshot.json").is_file()   # kept for portals mid-update
+    procedure.write_text(procedure.read_text("utf-8") + "  - dầu khí\n", "utf-8")
+    git(root, "commit", "-q", "-am", "another keyword", when=THIRD_COMMIT)
+    build(root, site)
+    kept = sorted(p.name for p in (site / API / "metadata").glob("*.snapshot.json"))
+    assert kept == ["3.snapshot.json", "4.snapshot.json"]       # older states are dropped
 
 
 def test_keys_made_by_tthc_keys_sign_a_production_feed(tmp_path: Path,

@@ -125,7 +125,7 @@ def sign_feed(feed: Feed, history: History, root: Path, staging: Path, out: Path
               signing: Signing) -> int:
     """Write the TUF metadata of this build into `staging`; returns the version signed.
 
-    The previous build's metadata is carried over (a portal that read the old timestamp a
+    The previous build's state is carried over (a portal that read the old timestamp a
     moment ago still finds what it points to), the committed roots are copied in, and the
     version is the number of commits on the main line, raised past the published one when
     this build's targets differ from it (a local rebuild, another --as-of).
@@ -133,10 +133,8 @@ def sign_feed(feed: Feed, history: History, root: Path, staging: Path, out: Path
     keys, development = signing.keys, signing.development
     metadata = staging / paths.METADATA
     metadata.mkdir(parents=True, exist_ok=True)
-    published = out / paths.METADATA
-    if published.is_dir():
-        for path in sorted(published.glob("*.json")):
-            shutil.copyfile(path, metadata / path.name)
+    for path in _carried_over(out / paths.METADATA):
+        shutil.copyfile(path, metadata / path.name)
     if not development:
         for path in sorted((root / TRUST_FOLDER).glob("*.root.json")):
             shutil.copyfile(path, metadata / path.name)
@@ -171,6 +169,21 @@ def _write_checkpoint(feed: Feed, folder: Path, signing: Signing, version: int,
     (folder / "checkpoint-keys.json").write_bytes(
         checkpoint.canonical_json(checkpoint.jwks([k for _, k in signing.checkpoint])) + b"\n")
     checkpoint.write_test_vectors(folder / "test-vectors", signed_at)
+
+
+def _carried_over(published: Path) -> list[Path]:
+    """What a rebuild keeps of the published metadata: every root (a client may be several
+    rotations behind) and the state the current timestamp points to, so that a portal
+    in the middle of an update still finds it. Older states are dropped: each one is a
+    full set of role files."""
+    stamp = published / "timestamp.json"
+    if not stamp.is_file():
+        return []
+    try:
+        version = json.loads(stamp.read_bytes())["signed"]["meta"]["snapshot.json"]["version"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return sorted([*published.glob("*.root.json"), *published.glob(f"{version}.*.json"), stamp])
 
 
 def _signing_time(root: Path, history: History, feed: Feed) -> datetime:
