@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import jsonschema
 import pytest
-from site_project import THIRD_COMMIT, build, git, make_project
+from site_project import PROJECT, THIRD_COMMIT, build, git, make_project
 from static_server import serve
 from tuf.ngclient import Updater
 
@@ -53,6 +54,8 @@ def test_a_development_build_verifies_through_tuf_and_the_checkpoint(tmp_path: P
     payload = checkpoint.verify((feed / "checkpoint.jws.json").read_bytes(), pinned,
                                 datetime.now(UTC), None)
     assert payload["development"] is True and payload["sequence"] == root_doc["sequence"]
+    schema = json.loads((PROJECT / "schemas/feeds/checkpoint.schema.json").read_bytes())
+    jsonschema.validate(payload, schema)
     for target, digest in payload["indexes"].items():
         folder, _, name = target.rpartition("/")
         stored = feed / "targets" / folder / f"{digest}.{name}"

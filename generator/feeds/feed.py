@@ -24,7 +24,7 @@ from .documents import agency_of, decision_document, dumps, record_document
 from .history import Change, History
 
 API_VERSION = 1
-SCHEMA_KINDS = ("feed", "record", "decision", "index", "changes")
+SCHEMA_KINDS = ("feed", "record", "decision", "index", "changes", "checkpoint")
 PROVINCE = "tinh"
 CHANGELOG = [  # the API's own changes, newest first
     {"version": "1", "date": "2026-12-01",
