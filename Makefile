@@ -22,6 +22,7 @@ test: $(STAMP)
 	$(BIN)/ruff check generator tests bench
 	$(BIN)/mypy
 	bash scripts/ensure-chromium.sh
+	bash scripts/ensure-postgres.sh >/dev/null
 	$(BIN)/python -m pytest
 
 validate: $(STAMP)

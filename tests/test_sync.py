@@ -407,3 +407,39 @@ def test_an_agency_key_cannot_sign_another_agencys_records(feed: Feed, tmp_path:
     with sqlite3.connect(state / "mirror.sqlite") as db:
         body = db.execute("SELECT body FROM tthc_documents WHERE id = '1.013124'").fetchone()[0]
     assert "forged" not in body and json.loads(body)["agency"] == "bo-quoc-phong"
+
+
+@pytest.fixture
+def pg_url(tmp_path: Path) -> Iterator[str]:
+    from pg_server import postgres_server
+
+    (tmp_path / "pg").mkdir()
+    with postgres_server(tmp_path / "pg") as url:
+        yield url
+
+
+def _pg_rows(url: str) -> list[tuple[Any, ...]]:
+    import psycopg
+
+    with psycopg.connect(url) as db:
+        return db.execute("SELECT type, id, sha256, tombstone, seq FROM tthc_documents "
+                          "ORDER BY type, id").fetchall()
+
+
+def test_a_mirror_in_postgresql_syncs_and_keeps_its_state_on_failure(
+        feed: Feed, tmp_path: Path, pg_url: str) -> None:
+    state = tmp_path / "portal"
+    assert _sync(state, "init", "--root", str(feed.pinned), "--url", feed.url,
+                 "--db", pg_url) == 0
+    assert _sync(state, "run") == 0
+    first = _pg_rows(pg_url)
+    assert len(first) == 5
+    _amend(feed)
+    feed.served.faults["/targets/records/"] = "garble"
+    assert _sync(state, "run") == 1 and _pg_rows(pg_url) == first
+    feed.served.faults.clear()
+    assert _sync(state, "run") == 0
+    after = {r[1]: r for r in _pg_rows(pg_url)}
+    assert after["1.013124"][2] != {r[1]: r for r in first}["1.013124"][2]
+    assert after["1.013124"][4] > 0                   # applied from the change log
+    assert _sync(state, "verify") == 0
