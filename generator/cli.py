@@ -87,6 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
     keys.add_argument("--root", type=Path, help="thư mục dự án (nhận trust/1.root.json)")
     keys.set_defaults(func=_keys)
 
+    owners = commands.add_parser("owners", help="tạo .github/CODEOWNERS từ tệp cơ quan")
+    owners.add_argument("--check", action="store_true",
+                        help="chỉ kiểm tra: thất bại khi tệp đã commit không khớp")
+    owners.add_argument("--admin", default=None, metavar="TEAM",
+                        help="nhóm quản trị quốc gia (mặc định @tthc/quan-tri-quoc-gia)")
+    owners.add_argument("--root", type=Path, help="thư mục dự án chứa content/")
+    owners.set_defaults(func=_owners)
+
     sign = commands.add_parser("sign", help="ký lại nguồn cấp đã công bố")
     sign.add_argument("--refresh", action="store_true", required=True,
                       help="ký lại timestamp và checkpoint với hạn mới (chạy định kỳ)")
@@ -214,6 +222,27 @@ def _keys(args: argparse.Namespace) -> int:
     print(f"tthc keys: {len(written) - 1} khóa trong {args.dir.resolve()} (giữ bí mật); "
           f"khóa gốc công khai: {written[-1]} (hãy commit). Dựng với TTHC_KEYS_DIR="
           f"{args.dir.resolve()}")
+    return 0
+
+
+def _owners(args: argparse.Namespace) -> int:
+    from . import owners
+
+    root = _root(args)
+    admin = args.admin or owners.ADMIN_TEAM
+    try:
+        if args.check:
+            why = owners.stale(root, admin)
+            if why:
+                print(f"tthc owners: {why}", file=sys.stderr)
+                return 1
+            print(f"tthc owners: {owners.CODEOWNERS} khớp tệp cơ quan")
+            return 0
+        path = owners.write(root, admin)
+    except owners.OwnersError as exc:
+        print(f"tthc owners: {exc}", file=sys.stderr)
+        return 1
+    print(f"tthc owners: đã ghi {path}")
     return 0
 
 
