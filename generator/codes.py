@@ -38,6 +38,8 @@ CODES: dict[str, str] = {
     "duplicate-item": "Mục lặp lại trong danh sách không cho phép trùng.",
     "listed-but-present": "Trường đã có nội dung nhưng vẫn ghi trong thieu_thong_tin.",
     "schema": "Không thỏa một quy tắc khác của mẫu dữ liệu.",
+    # repository files derived from the content
+    "codeowners-stale": ".github/CODEOWNERS không khớp nhóm biên tập của các cơ quan.",
     # cross-checks between files
     "duplicate-code": "Hai tệp thủ tục cùng mã.",
     "duplicate-decision": "Hai tệp cùng một quyết định.",

@@ -12,7 +12,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from .catalog import Catalog
 from .loader import LoadError, load_file
+from .problems import Problem
 
 CODEOWNERS = Path(".github") / "CODEOWNERS"
 ADMIN_TEAM = "@tthc/quan-tri-quoc-gia"     # the national administrator
@@ -32,9 +34,14 @@ class OwnersError(Exception):
 
 def codeowners(root: Path, admin: str = ADMIN_TEAM) -> str:
     """The CODEOWNERS text for the project under `root`."""
+    return render(_agencies(root), admin)
+
+
+def render(agencies: list[tuple[str, list[str]]], admin: str = ADMIN_TEAM) -> str:
+    """The CODEOWNERS text for these (agency id, editor teams), sorted by id."""
     lines = [HEADER, f"{'*':<40} {admin}"]
     lines += [f"{path:<40} {admin}" for path in NATIONAL]
-    for agency, teams in _agencies(root):
+    for agency, teams in sorted(agencies):
         if not teams:
             continue                    # no team of its own: the administrator reviews
         owners = " ".join([*teams, admin])
@@ -63,6 +70,31 @@ def stale(root: Path, admin: str = ADMIN_TEAM) -> str | None:
     return None
 
 
+def stale_problem(root: Path, catalog: Catalog) -> list[Problem]:
+    """For `tthc validate`: the committed CODEOWNERS, when there is one, must be what the
+    agency files say (a missing file is `tthc owners --check`'s to report)."""
+    path = root / CODEOWNERS
+    if not path.is_file():
+        return []
+    agencies = [(e.stem, _teams(e.data)) for e in catalog.of_kind("agency")]
+    committed = path.read_text("utf-8").splitlines()
+    wanted = render(agencies).splitlines()
+    if committed == wanted:
+        return []
+    line = next((n for n, (a, b) in enumerate(zip(committed, wanted, strict=False), 1)
+                 if a != b), min(len(committed), len(wanted)) + 1)
+    return [Problem(CODEOWNERS.as_posix(), line, 1, "codeowners-stale",
+                    "CODEOWNERS không khớp nhóm biên tập (nhom_bien_tap) trong "
+                    "content/agencies/: GitHub sẽ hỏi duyệt sai người.",
+                    "Chạy `tthc owners` rồi commit tệp .github/CODEOWNERS được tạo; "
+                    "không sửa tay tệp này.")]
+
+
+def _teams(data: Any) -> list[str]:
+    teams = data.get("nhom_bien_tap") if isinstance(data, dict) else None
+    return [str(t) for t in teams] if isinstance(teams, list) else []
+
+
 def _agencies(root: Path) -> list[tuple[str, list[str]]]:
     out = []
     for path in sorted((root / "content" / "agencies").glob("*.yaml")):
@@ -72,6 +104,5 @@ def _agencies(root: Path) -> list[tuple[str, list[str]]]:
         except LoadError as exc:
             raise OwnersError(f"{display}: không đọc được ({exc}); chạy `tthc validate`") \
                 from None
-        teams = data.get("nhom_bien_tap") if isinstance(data, dict) else None
-        out.append((path.stem, [str(t) for t in teams] if isinstance(teams, list) else []))
+        out.append((path.stem, _teams(data)))
     return out

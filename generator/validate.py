@@ -10,6 +10,7 @@ from pathlib import Path
 from .catalog import Catalog, Entry, load_catalog
 from .crosscheck import check_catalog
 from .loadcache import LoadCache
+from .owners import stale_problem
 from .problems import Problem, Report
 from .schemas import SchemaSet, schema_folder
 
@@ -50,7 +51,7 @@ def _validate(root: Path, only: Sequence[Path], progress: Callable[[int], None] 
     report = Report(files_checked=len(catalog.entries))
     stages = [catalog.problems,
               [p for entry in catalog.entries for p in _schema_check(schemas, entry, cache)],
-              check_catalog(catalog)]
+              check_catalog(catalog), stale_problem(root, catalog)]
     report.extend(_one_message_per_mistake(stages))
     if only:
         report = _restrict(report, root, only)
