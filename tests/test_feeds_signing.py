@@ -74,16 +74,17 @@ def test_a_new_commit_is_a_new_version_a_portal_follows(tmp_path: Path) -> None:
         procedure.write_text(procedure.read_text("utf-8") + "tu_khoa:\n  - tràn dầu\n", "utf-8")
         git(root, "commit", "-q", "-am", "keyword", when=THIRD_COMMIT)
         stats = build(root, site)
-        assert stats["feed_version"] == 3                # three commits on the main line
+        # 1,000 × three commits on the main line + 28 days from the commit to the build date
+        assert stats["feed_version"] == 3028
         portal = _updater(url, tmp_path / "portal", first_root)
         after = _fetch(portal, "records/bo-quoc-phong/1.013124.json")
     assert before["data"].get("tu_khoa") is None and after["data"]["tu_khoa"] == ["tràn dầu"]
-    assert (site / API / "metadata/2.snapshot.json").is_file()   # kept for portals mid-update
+    assert (site / API / "metadata/2047.snapshot.json").is_file()  # kept for portals mid-update
     procedure.write_text(procedure.read_text("utf-8") + "  - dầu khí\n", "utf-8")
     git(root, "commit", "-q", "-am", "another keyword", when=THIRD_COMMIT)
     build(root, site)
     kept = sorted(p.name for p in (site / API / "metadata").glob("*.snapshot.json"))
-    assert kept == ["3.snapshot.json", "4.snapshot.json"]       # older states are dropped
+    assert kept == ["3028.snapshot.json", "4028.snapshot.json"]   # older states dropped
 
 
 def test_keys_made_by_tthc_keys_sign_a_production_feed(tmp_path: Path,
@@ -157,3 +158,14 @@ def test_ci_can_pass_the_key_directory_as_one_secret(tmp_path: Path,
     from cryptography.hazmat.primitives.serialization import load_pem_private_key
 
     assert checkpoint.key_id(load_pem_private_key(ed25519, None)) in pinned  # type: ignore[arg-type]
+
+
+def test_a_daily_build_of_the_same_commit_is_a_newer_version(tmp_path: Path) -> None:
+    """The publishing job builds every day on a fresh runner: a status that switches by
+    date must reach portals as a newer version, with no previous metadata to compare."""
+    root = make_project(tmp_path / "project")
+    today = build(root, tmp_path / "today", as_of="2026-06-01")["feed_version"]
+    tomorrow = build(root, tmp_path / "tomorrow", as_of="2026-06-02")["feed_version"]
+    assert tomorrow == today + 1                        # type: ignore[operator]
+    again = build(root, tmp_path / "again", as_of="2026-06-01")["feed_version"]
+    assert again == today                               # same commit and date: same version

@@ -45,6 +45,7 @@ KEYS_JSON_ENV = "TTHC_KEYS"         # CI: the key directory as one secret, {file
 TRUST_FOLDER = "trust"             # the public root metadata, committed
 DEV_SEED = b"tthc development key, public, never trust it: "
 CHECKPOINT_KEYS = ("checkpoint-ed25519.pem", "checkpoint-p256.pem")
+DAYS_PER_COMMIT = 1000             # version = commits × 1000 + days since the commit
 
 
 def key_folder() -> Path | None:
@@ -187,24 +188,38 @@ def _carried_over(published: Path) -> list[Path]:
 
 
 def _signing_time(root: Path, history: History, feed: Feed) -> datetime:
-    """The commit's time (a rebuild of the commit signs the same bytes); without git, the
-    start of the build date."""
+    """The later of the commit's time and the start of the build date (UTC): the same
+    commit built for the same date signs the same bytes, and a daily build of an old commit
+    still gets targets that expire a year after it."""
+    start = datetime.combine(_as_of(feed), time(0, 0), tzinfo=UTC)
     if history.head:
         stamp = subprocess.run(["git", "-C", str(root), "show", "-s", "--format=%cI",
                                 history.head], capture_output=True, text=True, check=True)
-        return datetime.fromisoformat(stamp.stdout.strip()).astimezone(UTC)
-    as_of = date.fromisoformat(json.loads(feed.root)["as_of"])
-    return datetime.combine(as_of, time(0, 0), tzinfo=UTC)
+        return max(start, datetime.fromisoformat(stamp.stdout.strip()).astimezone(UTC))
+    return start
+
+
+def _as_of(feed: Feed) -> date:
+    return date.fromisoformat(json.loads(feed.root)["as_of"])
 
 
 def _version(root: Path, history: History, metadata: Path, feed: Feed) -> int:
-    count = 1
+    """Monotonic on the main line and from day to day: 1,000 × the commits on the main line
+    (+1 for uncommitted changes) plus the days from the commit to the build date, so that
+    the daily build that switches a status by date publishes a newer version even on a
+    runner that has never seen the previous one."""
+    count, committed = 1, _as_of(feed)
     if history.head:
         done = subprocess.run(["git", "-C", str(root), "rev-list", "--first-parent", "--count",
                                history.head], capture_output=True, text=True, check=True)
         count = int(done.stdout.strip())
+        stamp = subprocess.run(["git", "-C", str(root), "show", "-s", "--format=%cs",
+                                history.head], capture_output=True, text=True, check=True)
+        committed = date.fromisoformat(stamp.stdout.strip())
     if any(c.commit is None for c in history.changes):
         count += 1                     # uncommitted changes: a state after the commit
+    count = count * DAYS_PER_COMMIT + min(DAYS_PER_COMMIT - 1,
+                                          max(0, (_as_of(feed) - committed).days))
     published = _published(metadata)
     if published is None:
         return count
