@@ -53,3 +53,21 @@ def build(root: Path, out: Path, as_of: str = "2026-06-01") -> dict[str, object]
 
 
 THIRD_COMMIT = "2026-05-04T08:00:00+07:00"
+
+
+def make_signed_project(folder: Path) -> tuple[Path, Path]:
+    """make_project plus signing keys from `tthc keys init` (in `folder/keys`, outside the
+    repository) and their public root committed under trust/: (project, key folder)."""
+    from generator.cli import main
+
+    root = make_project(folder / "project")
+    keys = folder / "keys"
+    assert main(["keys", "init", "--dir", str(keys), "--root", str(root)]) == 0
+    git(root, "add", "trust")
+    git(root, "commit", "-q", "-m", "trust root", when=THIRD_COMMIT)
+    return root, keys
+
+
+def keys_secret(keys: Path) -> str:
+    """The key folder as the one CI secret `TTHC_KEYS` holds: {file name: PEM}."""
+    return json.dumps({p.name: p.read_text("ascii") for p in sorted(keys.iterdir())})

@@ -13,7 +13,15 @@ from typing import Any
 
 import jsonschema
 import pytest
-from site_project import PROJECT, THIRD_COMMIT, build, git, make_project
+from site_project import (
+    PROJECT,
+    THIRD_COMMIT,
+    build,
+    git,
+    keys_secret,
+    make_project,
+    make_signed_project,
+)
 from static_server import serve
 from tuf.ngclient import Updater
 
@@ -142,12 +150,8 @@ def test_require_keys_without_keys_fails_and_keeps_the_site(
 
 def test_ci_can_pass_the_key_directory_as_one_secret(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    root = make_project(tmp_path / "project")
-    keys = tmp_path / "keys"
-    assert main(["keys", "init", "--dir", str(keys), "--root", str(root)]) == 0
-    git(root, "add", "trust")
-    git(root, "commit", "-q", "-m", "trust root", when=THIRD_COMMIT)
-    secret = json.dumps({p.name: p.read_text("ascii") for p in sorted(keys.iterdir())})
+    root, keys = make_signed_project(tmp_path)
+    secret = keys_secret(keys)
     monkeypatch.delenv("TTHC_KEYS_DIR", raising=False)
     monkeypatch.setenv("TTHC_KEYS", secret)
     stats = build(root, tmp_path / "site")

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from site_project import THIRD_COMMIT, build, git, make_project
+from site_project import THIRD_COMMIT, build, git, make_project, make_signed_project
 
 from generator.cli import main
 
@@ -84,11 +84,7 @@ class Feed:
 
 @pytest.fixture
 def feed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Feed]:
-    root = make_project(tmp_path / "project")
-    keys = tmp_path / "keys"
-    assert main(["keys", "init", "--dir", str(keys), "--root", str(root)]) == 0
-    git(root, "add", "trust")
-    git(root, "commit", "-q", "-m", "trust root", when=THIRD_COMMIT)
+    root, keys = make_signed_project(tmp_path)
     monkeypatch.setenv("TTHC_KEYS_DIR", str(keys))
     site = tmp_path / "site"
     build(root, site)

@@ -15,9 +15,7 @@ from typing import Any
 
 import pytest
 import yaml
-from site_project import THIRD_COMMIT, git, make_project
-
-from generator.cli import main
+from site_project import keys_secret, make_signed_project
 
 WORKFLOWS = sorted((Path(__file__).parent.parent / ".github/workflows").glob("*.yml"))
 BIN = Path(sys.executable).parent
@@ -47,12 +45,8 @@ def test_actions_are_pinned_and_permissions_are_least(path: Path) -> None:
 
 
 def test_the_publish_job_commands_pass_on_a_real_repository(tmp_path: Path) -> None:
-    root = make_project(tmp_path / "project")
-    keys = tmp_path / "keys"
-    assert main(["keys", "init", "--dir", str(keys), "--root", str(root)]) == 0
-    git(root, "add", "trust")
-    git(root, "commit", "-q", "-m", "trust root", when=THIRD_COMMIT)
-    secret = json.dumps({p.name: p.read_text("ascii") for p in sorted(keys.iterdir())})
+    root, keys = make_signed_project(tmp_path)
+    secret = keys_secret(keys)
     env = {**os.environ, "TTHC_KEYS": secret, "TTHC_SITE_URL": "https://tthc.example.vn/",
            "RUNNER_TEMP": str(tmp_path / "runner"), "PATH": f"{BIN}:{os.environ['PATH']}"}
     env.pop("TTHC_KEYS_DIR", None)
