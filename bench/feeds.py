@@ -59,10 +59,9 @@ import shutil
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
@@ -449,13 +448,6 @@ def goal(results: list[Result]) -> Iterator[str]:
                f"{verdict}); mirror verified: {'yes' if r.verified else 'NO'}")
 
 
-def save(results: list[Result], path: Path) -> None:
-    data = {"python": sys.version.split()[0], "cpus": os.cpu_count(),
-            "date": time.strftime("%Y-%m-%d %H:%M"), "results": [asdict(r) for r in results]}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n", "utf-8")
-
-
 # main --------------------------------------------------------------------------------------
 
 
@@ -482,7 +474,7 @@ def main(argv: list[str] | None = None) -> None:
     say(f"code {sitebench.code_version(code)}; Python {sys.version.split()[0]}; "
         f"trees in {args.out}")
     results = [measure(args.out, n, args, code) for n in args.n]
-    save(results, args.json or args.out / "feeds.json")
+    sitebench.save(results, args.json or args.out / "feeds.json")
     print(f"\n{build_table(results)}\n\n{sync_table(results)}\n\n{kind_table(results)}\n")
     for line in goal(results):
         print(line)

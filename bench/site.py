@@ -727,7 +727,8 @@ def scaling(results: list[Result]) -> Iterator[str]:
                f"{large.n / small.n:.0f}× the procedures")
 
 
-def save(results: list[Result], path: Path) -> None:
+def save(results: list[Any], path: Path) -> None:
+    """Dataclass results with the machine and date, as JSON (bench/feeds.py uses it too)."""
     data = {"python": sys.version.split()[0],
             "cpus": os.cpu_count(), "date": time.strftime("%Y-%m-%d %H:%M"),
             "results": [asdict(r) for r in results]}

@@ -45,14 +45,14 @@ def _schema(kind: str) -> dict[str, Any]:
     return schema
 
 
-def _target(site: Path, root_doc: dict[str, Any], href: str) -> Any:
+def _target(site: Path, href: str) -> Any:
     return _json(site / API / href)
 
 
 def _changes(site: Path) -> list[dict[str, Any]]:
     """Every entry of the change log, read from the head page backwards along the chain."""
     root_doc = _json(site / API / "index.json")
-    page = _target(site, root_doc, root_doc["links"]["changes_head"])
+    page = _target(site, root_doc["links"]["changes_head"])
     pages = [page]
     while page["previous"]:
         link = page["previous"]
@@ -73,9 +73,9 @@ def test_every_document_matches_its_schema_and_its_index_entry(site: Path) -> No
     jsonschema.validate(root_doc, _schema("feed"))
     assert root_doc["deprecated"] is False and root_doc["version"] == 1
     assert root_doc["development"] is True          # no keys: a throw-away development feed
-    whole = _target(site, root_doc, root_doc["links"]["indexes"]["all"])
+    whole = _target(site, root_doc["links"]["indexes"]["all"])
     for scope, href in root_doc["links"]["indexes"].items():
-        index = _target(site, root_doc, href)
+        index = _target(site, href)
         jsonschema.validate(index, _schema("index"))
         assert index["scope"] == scope and index["sequence"] == root_doc["sequence"]
         for entry in index["entries"]:
@@ -93,7 +93,7 @@ def test_every_document_matches_its_schema_and_its_index_entry(site: Path) -> No
 
 def test_a_record_carries_status_decision_commit_and_local_details(site: Path) -> None:
     root_doc = _json(site / API / "index.json")
-    whole = _target(site, root_doc, root_doc["links"]["indexes"]["all"])
+    whole = _target(site, root_doc["links"]["indexes"]["all"])
     entry = next(e for e in whole["entries"] if e["id"] == "2.000815")
     record = _json(site / API / entry["href"])
     source = PROJECT / "tests/data/base/content/procedures/bo-tu-phap/2.000815.yaml"
@@ -111,7 +111,7 @@ def test_a_province_scope_holds_national_records_and_its_own(site: Path) -> None
     indexes = root_doc["links"]["indexes"]
 
     def ids(scope: str) -> set[str]:
-        return {e["id"] for e in _target(site, root_doc, indexes[scope])["entries"]}
+        return {e["id"] for e in _target(site, indexes[scope])["entries"]}
 
     assert ids("tinh-binh-thuan") == {"1.013124", "2.000815", "bo-quoc-phong/2024/6225-qd-bqp",
                                       "bo-tu-phap/2025/3152-qd-btp",
@@ -150,7 +150,7 @@ def test_the_change_log_follows_git_history(tmp_path: Path) -> None:
          "tinh-binh-thuan/2020/1766-qd-ubnd", None, "go_bo", "tinh-binh-thuan")]
     commits = [c["commit"] for c in changes]
     assert all(len(c) == 40 for c in commits) and len(set(commits)) == 4
-    record = next(e for e in _target(tmp_path / "site", {}, _json(
+    record = next(e for e in _target(tmp_path / "site", _json(
         tmp_path / "site" / API / "index.json")["links"]["indexes"]["all"])["entries"]
         if e["id"] == "1.013124")
     assert record["status"] == "abolished"          # the tombstone stays in the snapshot
@@ -184,7 +184,7 @@ def test_uncommitted_changes_come_last_without_a_commit(tmp_path: Path) -> None:
     last = _changes(tmp_path / "site")[-1]
     assert (last["id"], last["commit"], last["op"]) == ("1.013124", None, "upsert")
     root_doc = _json(tmp_path / "site" / API / "index.json")
-    whole = _target(tmp_path / "site", root_doc, root_doc["links"]["indexes"]["all"])
+    whole = _target(tmp_path / "site", root_doc["links"]["indexes"]["all"])
     entry = next(e for e in whole["entries"] if e["id"] == "1.013124")
     assert _json(tmp_path / "site" / API / entry["href"])["commit"] is None
 

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from .store import Row, Store
+from .store import Row, Store, safe_url
 
 CONFIG = "config.json"
 PAGE = "changes/{:06d}.json"
@@ -199,7 +199,7 @@ def status(folder: Path) -> dict[str, Any]:
     stamp = folder / "metadata" / "timestamp.json"
     if stamp.is_file():
         expires = json.loads(stamp.read_bytes())["signed"]["expires"]
-    return {"url": config.url, "scope": config.scope, "db": _safe_db(config.db),
+    return {"url": config.url, "scope": config.scope, "db": safe_url(config.db),
             "sequence": int(state.get("sequence", "-1")), "commit": state.get("commit"),
             "feed_version": state.get("feed_version"), "synced_at": state.get("synced_at"),
             "timestamp_expires": expires, "documents": sum(r.tombstone is None for r in rows),
@@ -286,10 +286,3 @@ def _snapshot_version(folder: Path) -> int:
 
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def _safe_db(url: str) -> str:
-    from .store import _safe
-
-    return _safe(url)
-

@@ -78,7 +78,7 @@ class Store:
                 self.connection = sqlite3.connect(path, isolation_level=None)
                 self.connection.execute("PRAGMA journal_mode=WAL")
         except Exception as exc:
-            raise StoreError(f"không mở được cơ sở dữ liệu {_safe(url)}: {exc}") from None
+            raise StoreError(f"không mở được cơ sở dữ liệu {safe_url(url)}: {exc}") from None
 
     def close(self) -> None:
         self.connection.close()
@@ -111,7 +111,7 @@ class Store:
                 cursor.execute("SELECT key, value FROM tthc_state")
                 return {k: v for k, v in cursor.fetchall()}
         except Exception as exc:
-            raise StoreError(f"{_safe(self.url)}: chưa khởi tạo bản sao ({exc}); chạy "
+            raise StoreError(f"{safe_url(self.url)}: chưa khởi tạo bản sao ({exc}); chạy "
                              "`tthc sync init` trước") from None
 
     def rows(self) -> list[Row]:
@@ -141,7 +141,7 @@ class Store:
                            (key, value))
 
 
-def _safe(url: str) -> str:
+def safe_url(url: str) -> str:
     """The URL without a password."""
     if "@" in url and "://" in url:
         scheme, rest = url.split("://", 1)
