@@ -95,6 +95,31 @@ def build_parser() -> argparse.ArgumentParser:
     owners.add_argument("--root", type=Path, help="thư mục dự án chứa content/")
     owners.set_defaults(func=_owners)
 
+    review = commands.add_parser("review", help="báo cáo rà soát một thay đổi (pull request)")
+    review.add_argument("--base", required=True, metavar="REV",
+                        help="phiên bản gốc, ví dụ origin/main")
+    review.add_argument("--head", default="HEAD", metavar="REV",
+                        help="phiên bản đề nghị (mặc định HEAD)")
+    review.add_argument("--agency", metavar="ID", help="mã cơ quan của người đề nghị "
+                        "(mặc định: suy ra từ quyết định trong thay đổi)")
+    review.add_argument("--format", choices=("markdown", "json"), default="markdown")
+    review.add_argument("--limit", type=int, default=60_000, metavar="BYTES",
+                        help="Markdown: cắt cho vừa BYTES (mặc định 60000; 0: đầy đủ)")
+    review.add_argument("--out", type=Path, metavar="DIR",
+                        help="ghi thêm review.md (đầy đủ), comment.md (rút gọn), review.json")
+    review.add_argument("--strict", action="store_true",
+                        help="thoát mã 1 khi có điểm cần chú ý")
+    review.add_argument("--root", type=Path, help="thư mục dự án chứa content/")
+    review.set_defaults(func=_review)
+
+    comment = commands.add_parser("pr-comment",
+                                  help="đăng báo cáo rà soát thành một bình luận pull request")
+    comment.add_argument("--repo", required=True, help="OWNER/NAME")
+    comment.add_argument("--pr", required=True, help="số pull request")
+    comment.add_argument("--body", required=True, type=Path, help="tệp Markdown (comment.md)")
+    comment.add_argument("--head-sha", help="chỉ đăng khi đầu pull request là commit này")
+    comment.set_defaults(func=_pr_comment)
+
     sign = commands.add_parser("sign", help="ký lại nguồn cấp đã công bố")
     sign.add_argument("--refresh", action="store_true", required=True,
                       help="ký lại timestamp và checkpoint với hạn mới (chạy định kỳ)")
@@ -244,6 +269,34 @@ def _owners(args: argparse.Namespace) -> int:
         return 1
     print(f"tthc owners: đã ghi {path}")
     return 0
+
+
+def _review(args: argparse.Namespace) -> int:
+    from .review import ReviewError, review_change
+    from .review.output import print_review
+
+    root = _root(args)
+    try:
+        review = review_change(root, args.base, args.head, args.agency)
+    except ReviewError as exc:
+        _usage(str(exc))
+        raise
+    print_review(review, root, args.format, args.limit or None, args.out)
+    return EXIT_INVALID if args.strict and review.flags else EXIT_OK
+
+
+def _pr_comment(args: argparse.Namespace) -> int:
+    from .review.comment import CommentError, post_comment
+
+    try:
+        done, ident = post_comment(args.repo, args.pr, args.body.read_text("utf-8"),
+                                   head_sha=args.head_sha)
+    except (CommentError, OSError) as exc:
+        print(f"tthc pr-comment: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"tthc pr-comment: {'đã tạo' if done == 'created' else 'đã cập nhật'} "
+          f"bình luận {ident}")
+    return EXIT_OK
 
 
 def _sign(args: argparse.Namespace) -> int:

@@ -52,6 +52,19 @@ def render(agencies: list[tuple[str, list[str]]], admin: str = ADMIN_TEAM) -> st
     return "\n".join(lines) + "\n"
 
 
+def owner_of(path: str) -> str | None:
+    """The agency whose folders hold `path` (relative to the project), or None for a file
+    of the national administrator; the same split as the generated CODEOWNERS."""
+    parts = path.split("/")
+    if parts[0] != "content" or len(parts) < 3:
+        return None
+    if parts[1] == "agencies" and len(parts) == 3 and parts[2].endswith(".yaml"):
+        return parts[2][: -len(".yaml")]
+    if parts[1] in ("procedures", "decisions") and len(parts) > 3:
+        return parts[2]
+    return None
+
+
 def write(root: Path, admin: str = ADMIN_TEAM) -> Path:
     path = root / CODEOWNERS
     path.parent.mkdir(parents=True, exist_ok=True)
