@@ -32,7 +32,7 @@ NEW_CONDITION = ("Bản chính giấy tờ, văn bản cần chứng thực, cò
 DECISION = """\
 # yaml-language-server: $schema=../../../../schemas/decision.schema.json
 so_ky_hieu: 200/QĐ-BTP
-trich_yeu: Về việc công bố thủ tục hành chính được sửa đổi, bổ sung và bị bãi bỏ trong lĩnh vực chứng thực
+trich_yeu: Về việc công bố thủ tục hành chính sửa đổi, bổ sung, bãi bỏ (chứng thực)
 co_quan_ban_hanh: bo-tu-phap
 nguoi_ky:
   ho_ten: Nguyễn Văn C
@@ -55,9 +55,10 @@ danh_muc:
 """
 
 
-def make_review_project(folder: Path) -> Path:
-    """The repository (branch `main` = base, branch `de-nghi` = head), ready to review."""
-    root = make_tree(folder)
+def make_review_project(folder: Path, nested: str | None = None) -> Path:
+    """The repository (branch `main` = base, branch `de-nghi` = head), ready to review;
+    with `nested`, the project is that folder of a larger repository at `folder`."""
+    root = make_tree(folder / nested if nested else folder)
     template = (root / TEMPLATE).read_text("utf-8")
     for code in ADDED_CODES:
         text = template.replace("ma: '2.000815'", f"ma: '{code}'", 1)
@@ -66,13 +67,13 @@ def make_review_project(folder: Path) -> Path:
     decision = root / OLD_DECISION
     decision.write_text(decision.read_text("utf-8") + "".join(
         f"    - ma: '{code}'\n      ten: {NAMES[code]}\n" for code in ADDED_CODES), "utf-8")
-    git(root, "init", "-q", "-b", "main")
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "catalogue")
-    git(root, "checkout", "-q", "-b", "de-nghi")
+    git(folder, "init", "-q", "-b", "main")
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "catalogue")
+    git(folder, "checkout", "-q", "-b", "de-nghi")
     _propose(root)
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "Công bố 200/QĐ-BTP", when=SECOND)
+    git(folder, "add", "-A")
+    git(folder, "commit", "-q", "-m", "Công bố 200/QĐ-BTP", when=SECOND)
     return root
 
 

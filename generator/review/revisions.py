@@ -95,7 +95,9 @@ class Revisions:
         import git
 
         try:
-            return self.repo.commit(rev)
+            commit = self.repo.commit(rev)
+            self.repo.git.cat_file("-e", f"{commit.hexsha}^{{commit}}")
+            return commit
         except (git.BadName, ValueError, git.GitCommandError):
             raise ReviewError(f"không tìm thấy phiên bản `{rev}` trong kho git (với bản sao "
                               "nông, lấy đủ lịch sử: git fetch --unshallow, hoặc "
