@@ -18,6 +18,8 @@ from pathlib import Path
 from examples import make_tree
 from site_project import FIRST, SECOND, git
 
+from generator import owners
+
 PROCEDURES = "content/procedures/bo-tu-phap"
 TEMPLATE = f"{PROCEDURES}/2.000815.yaml"
 OLD_DECISION = "content/decisions/bo-tu-phap/2025/3152-qd-btp.yaml"
@@ -67,6 +69,7 @@ def make_review_project(folder: Path, nested: str | None = None) -> Path:
     decision = root / OLD_DECISION
     decision.write_text(decision.read_text("utf-8") + "".join(
         f"    - ma: '{code}'\n      ten: {NAMES[code]}\n" for code in ADDED_CODES), "utf-8")
+    owners.write(root)
     git(folder, "init", "-q", "-b", "main")
     git(folder, "add", "-A")
     git(folder, "commit", "-q", "-m", "catalogue")
@@ -94,12 +97,10 @@ def _propose(root: Path) -> None:
     a.write_text(text, "utf-8")
     b = root / PROCEDURES / "2.000102.yaml"
     b.write_text(_announce(b.read_text("utf-8")), "utf-8")
-    e = root / PROCEDURES / "2.000105.yaml"
-    e.write_text(e.read_text("utf-8").replace(
-        "\ntrinh_tu_thuc_hien:", "\ntu_khoa:\n  - sao y\ntrinh_tu_thuc_hien:", 1), "utf-8")
-    f = root / "content/procedures/bo-quoc-phong/1.013124.yaml"
-    f.write_text(f.read_text("utf-8").replace(
-        "\ntrinh_tu_thuc_hien:", "\ntu_khoa:\n  - quân sự\ntrinh_tu_thuc_hien:", 1), "utf-8")
+    for path, word in ((PROCEDURES + "/2.000105.yaml", "sao y"),
+                       ("content/procedures/bo-quoc-phong/1.013124.yaml", "quân sự")):
+        with (root / path).open("a", encoding="utf-8") as file:   # the last key in order
+            file.write(f"tu_khoa:\n  - {word}\n")
 
 
 def _announce(text: str) -> str:
