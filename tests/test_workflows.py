@@ -15,11 +15,13 @@ from typing import Any
 
 import pytest
 import yaml
+from fake_github import REPO, FakeGitHub, github
 from review_project import make_review_project
 from site_project import git, keys_secret, make_signed_project
 
 from generator.review.markdown import MARKER
 
+__all__ = ["github"]   # the fixture
 WORKFLOWS = sorted((Path(__file__).parent.parent / ".github/workflows").glob("*.yml"))
 BIN = Path(sys.executable).parent
 
@@ -99,9 +101,12 @@ def _run(step: dict[str, Any], root: Path, env: dict[str, str]) -> subprocess.Co
                           capture_output=True, text=True, check=False, timeout=300)
 
 
-def test_the_pull_request_jobs_commands_pass_on_a_real_repository(tmp_path: Path) -> None:
+def test_the_pull_request_jobs_commands_pass_on_a_real_repository(tmp_path: Path,
+                                                                   github: FakeGitHub) -> None:
     """The validate and review jobs, run as written on a proposal with two mistakes: the
-    validator fails on them with annotations, the review job writes the report artifact."""
+    validator fails on them with annotations, the review job writes the report artifact,
+    and the review-comment job posts it (to a fake GitHub API: the real one cannot run
+    here) as one comment, updated on the next run."""
     root = make_review_project(tmp_path / "project")
     summary = tmp_path / "summary.md"
     env = {**os.environ, "PATH": f"{BIN}:{os.environ['PATH']}",
@@ -129,6 +134,23 @@ def test_the_pull_request_jobs_commands_pass_on_a_real_repository(tmp_path: Path
     assert comment.startswith(MARKER) and "| Bãi bỏ | `2.000104` |" in comment
     assert summary.read_text("utf-8") == comment
     assert json.loads((artifact / "review.json").read_text("utf-8"))["flags"] == 5
+
+    download, post = (s for s in _workflow("review-comment.yml")["jobs"]["comment"]["steps"]
+                      if "run" in s and not s["run"].startswith("python -m pip"))
+    assert "gh run download" in download["run"]          # needs GitHub: the artifact is
+    runner = tmp_path / "runner"                         # put where it would download it
+    shutil.copytree(artifact, runner / "review")
+    github.pulls = {17: shas["HEAD_SHA"]}
+    env = {**env, "RUNNER_TEMP": str(runner), "GITHUB_REPOSITORY": REPO,
+           "HEAD_SHA": shas["HEAD_SHA"]}
+    for _ in range(2):
+        done = _run(post, root, env)
+        assert done.returncode == 0, done.stdout + done.stderr
+    [posted] = github.comments[17]
+    assert posted["body"] == comment
+    assert [r.method for r in github.writes()] == ["POST", "PATCH"]
+    github.pulls = {17: "f" * 40}                        # a newer push: not this report
+    assert _run(post, root, env).returncode == 1
 
 
 def _rev(root: Path, name: str) -> str:

@@ -24,7 +24,8 @@ from .markdown import MARKER
 
 BOT_LOGIN = "github-actions[bot]"
 MAX_BODY = 65_000              # characters; GitHub refuses comments over 65,536
-_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_NAME = re.compile(r"[A-Za-z0-9_.-]+")
+_NUMBER = re.compile(r"[1-9][0-9]{0,9}")     # ASCII digits only
 
 
 class CommentError(Exception):
@@ -35,9 +36,10 @@ def post_comment(repo: str, pr: str, body: str, *, head_sha: str | None = None,
                  token: str | None = None, api: str | None = None,
                  bot: str = BOT_LOGIN) -> tuple[str, int]:
     """Create or update the review comment; returns ("created" | "updated", comment id)."""
-    if not _REPO.match(repo):
-        raise CommentError(f"tên kho không hợp lệ: {repo!r} (cần OWNER/NAME)")
-    if not pr.strip().isdigit():
+    names = repo.split("/")
+    if len(names) != 2 or not all(_NAME.fullmatch(n) and n not in (".", "..") for n in names):
+        raise CommentError(f"tên kho không hợp lệ: {repo[:80]!r} (cần OWNER/NAME)")
+    if not _NUMBER.fullmatch(pr.strip()):
         raise CommentError(f"số pull request không hợp lệ: {pr[:40]!r}")
     client = _Client(api or os.environ.get("GITHUB_API_URL", "https://api.github.com"),
                      token or os.environ.get("GITHUB_TOKEN") or os.environ.get("GH_TOKEN"))
@@ -93,3 +95,5 @@ class _Client:
             raise CommentError(f"{method} {path}: HTTP {exc.code} {exc.reason}") from None
         except urllib.error.URLError as exc:
             raise CommentError(f"{method} {path}: {exc.reason}") from None
+        except ValueError as exc:                   # not JSON, or not a valid URL
+            raise CommentError(f"{method} {path}: {exc}") from None
