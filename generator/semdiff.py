@@ -32,7 +32,7 @@ IDENTITY_KEYS = ("ma", "ma_cu", "so_ky_hieu", "id", "kenh", "truong_hop", "ten")
 LONG_TEXT = 60          # characters: longer texts (or any with a line break) diff by word
 _LIKENESS = 0.5         # the least similarity for two leftover items to count as one changed
 _PAIRING_BUDGET = 400   # leftover pairs compared by likeness, at most (a list rewritten whole)
-_TOKENS = re.compile(r"\s+|[^\s]+")
+_TOKENS = re.compile(r"\S+\s*|\s+")   # a word with the spaces after it
 
 
 @dataclass(frozen=True)
@@ -216,7 +216,17 @@ def _likeness(a: str, b: str) -> float:
 
 
 def _canon(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    """A value's text with keys and list items sorted: equal texts, same content."""
+    return json.dumps(_unordered(value), sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _unordered(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _unordered(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_unordered(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, default=str))
+    return value
 
 
 def _title(node: SchemaNode | None, schemas: SchemaIndex) -> str | None:
