@@ -20,6 +20,8 @@ MARKER = "<!-- tthc-review -->"      # finds the one sticky comment to update
 COMMENT_LIMIT = 60_000               # bytes; GitHub refuses comments over 65,536 characters
 CONTEXT_WORDS = 6                    # unchanged words kept each side of a text change
 MAX_VALUE = 300                      # characters of an added or removed value shown
+_RESERVE = 120                       # bytes kept for a "… và N nữa" line
+_SMALLEST_BLOCK = 600                # bytes: less room than this, and the diff stops
 STATUS = {"added": "mới", "modified": "sửa", "removed": "xóa", "renamed": "đổi tên"}
 MARK = {True: "✓", False: "✗", None: "—"}
 _SPECIAL = re.compile(r"([\\`*_~\[\]|#])")
@@ -37,17 +39,22 @@ def render(review: Review, schemas: SchemaIndex, limit: int | None = None,
     if files:
         parts.append("\n### Thay đổi theo trường\n")
     ending = f"\n_Báo cáo bị rút gọn cho vừa bình luận; bản đầy đủ: {full_report}._\n"
+    cut = False
     for count, file in enumerate(files):
-        block = _file_block(file, schemas)
-        if limit is not None and _size(*parts, block, ending) > limit:
-            rest = len(files) - count
-            parts.append(f"\n… và {rest} tệp nữa.\n" + ending)
+        room = None if limit is None else limit - _size(*parts, ending) - _RESERVE
+        if room is not None and room < _SMALLEST_BLOCK:
+            parts.append(f"\n… và {len(files) - count} tệp nữa.\n")
+            cut = True
             break
+        block, whole = _file_block(file, schemas, room)
         parts.append(block)
+        cut = cut or not whole
+    if cut:
+        parts.append(ending)
     text = "".join(parts)
     if limit is not None and _size(text) > limit:   # tables alone too large: cut hard
-        cut = text.encode()[: limit - _size(ending) - 8].decode("utf-8", "ignore")
-        text = cut.rsplit("\n", 1)[0] + "\n" + ending
+        kept = text.encode()[: limit - _size(ending) - 8].decode("utf-8", "ignore")
+        text = kept.rsplit("\n", 1)[0] + "\n" + ending
     return text
 
 
@@ -111,7 +118,8 @@ def _table(decision: DecisionCheck, *, failing_only: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _file_block(file: FileReview, schemas: SchemaIndex) -> str:
+def _file_block(file: FileReview, schemas: SchemaIndex, room: int | None) -> tuple[str, bool]:
+    """The file's folded diff, within `room` bytes when given; and whether it is whole."""
     moved = f" (từ `{file.old_path}`)" if file.status == "renamed" else ""
     title = f" · {_esc(file.title)}" if file.title else ""
     owner = file.owner or NATIONAL
@@ -119,13 +127,19 @@ def _file_block(file: FileReview, schemas: SchemaIndex) -> str:
     summary = (f"<b>{_html(file.path)}</b> · {STATUS.get(file.status, file.status)}{moved}"
                f" · {owner}{title}{count}")
     if file.kind is None:
-        return f"\n- {summary} (không phải tệp nội dung)\n"
+        return f"\n- {summary} (không phải tệp nội dung)\n", True
+    frame = f"\n<details><summary>{summary}</summary>\n\n", "\n\n</details>\n"
     if file.error:
-        body = f"- Không đọc được: {_esc(file.error)}"
-    else:
-        body = "\n".join(_change(c, line, file.kind, schemas)
-                         for c, line in zip(file.changes, file.lines, strict=True))
-    return f"\n<details><summary>{summary}</summary>\n\n{body}\n\n</details>\n"
+        return frame[0] + f"- Không đọc được: {_esc(file.error)}" + frame[1], True
+    lines: list[str] = []
+    budget = None if room is None else room - _size(*frame) - _RESERVE
+    for shown, (change, line) in enumerate(zip(file.changes, file.lines, strict=True)):
+        text = _change(change, line, file.kind, schemas)
+        if budget is not None and _size(*lines, text) + len(lines) > budget:
+            lines.append(f"- … và {len(file.changes) - shown} thay đổi nữa")
+            return frame[0] + "\n".join(lines) + frame[1], False
+        lines.append(text)
+    return frame[0] + "\n".join(lines) + frame[1], True
 
 
 def _change(change: FieldChange, line: int | None, kind: str, schemas: SchemaIndex) -> str:

@@ -54,6 +54,7 @@ class Revisions:
         if not bases:
             raise ReviewError(f"`{base}` và `{head}` không có lịch sử chung")
         self.base: git.Commit = self.repo.commit(bases[0])
+        self._listings: dict[str, dict[str, str]] = {}
 
     def changed(self) -> list[ChangedFile]:
         """Every file that differs, sorted by path."""
@@ -69,9 +70,8 @@ class Revisions:
 
     def head_paths(self, folder: str) -> list[str]:
         """Every file under `folder` on the head side."""
-        listing = self.repo.git.ls_tree("-r", "--name-only", "-z", self.head.hexsha, "--",
-                                        self.prefix + folder)
-        return sorted(self._relative(p) or "" for p in listing.split("\0") if p)
+        prefix = folder.rstrip("/") + "/"
+        return sorted(p for p in self._listing(self.head) if p.startswith(prefix))
 
     def read_head(self, path: str) -> bytes | None:
         return self._read(self.head, path)
@@ -80,16 +80,26 @@ class Revisions:
         return self._read(self.base, path)
 
     def _read(self, commit: git.Commit, path: str) -> bytes | None:
-        import git
-
-        try:
-            blob = commit.tree / (self.prefix + path)
-        except KeyError:
+        sha = self._listing(commit).get(path)
+        if sha is None:
             return None
-        if not isinstance(blob, git.Blob):
-            return None
-        data: bytes = blob.data_stream.read()
+        data: bytes = self.repo.odb.stream(bytes.fromhex(sha)).read()
         return data
+
+    def _listing(self, commit: git.Commit) -> dict[str, str]:
+        """The blobs of the project's files in `commit`, by path: one `git ls-tree` per
+        side (walking trees object by object costs a parse per folder per file)."""
+        if commit.hexsha not in self._listings:
+            found = {}
+            raw = self.repo.git.ls_tree("-r", "-z", "--full-tree", commit.hexsha, "--",
+                                        self.prefix or ".")
+            for entry in raw.split("\0"):
+                meta, _, path = entry.partition("\t")
+                parts = meta.split()
+                if len(parts) == 3 and parts[1] == "blob":
+                    found[self._relative(path) or ""] = parts[2]
+            self._listings[commit.hexsha] = found
+        return self._listings[commit.hexsha]
 
     def _commit(self, rev: str) -> git.Commit:
         import git
