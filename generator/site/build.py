@@ -30,6 +30,7 @@ from ..loadcache import LoadCache
 from ..reporting import render as render_report
 from ..schemas import schema_folder
 from ..validate import collector_paused, validate_catalog
+from ..versions import read_index
 from . import urls
 from .atom import decision_feed
 from .gitdates import last_changed
@@ -105,10 +106,15 @@ def _build_site(root: Path, out: Path, as_of: date | None, stats_file: Path | No
     state = manifest_path(root, out)
     work = Path(tempfile.mkdtemp(prefix="tthc-build-"))
     try:
+        with _timed(stats, "history"):
+            versions = read_index(root, root / ".cache" / "tthc-build" / "versions.pickle")
         with _timed(stats, "resolve"):
-            found = resolve(catalog, date.fromisoformat(stats.as_of), cache.digests())
+            found = resolve(catalog, date.fromisoformat(stats.as_of), cache.digests(),
+                            versions)
         previous = Manifest.load(state) if out.is_dir() else Manifest()
         manifest = _build(root, out, staging, work, found, previous, stats, say, signing)
+        if found.blobs is not None:
+            found.blobs.close()
     except Exception as exc:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from datetime import timedelta
 from functools import partial
 from typing import Any
 
@@ -16,6 +17,7 @@ from .resolve import Resolved
 from .text import date_vi, one_line
 
 PER_PAGE = 200
+UPCOMING_DAYS = 30
 CONTACTS = [("dia_chi", "Địa chỉ"), ("dien_thoai", "Điện thoại"),
             ("duong_day_nong", "Đường dây nóng"), ("email", "Thư điện tử"),
             ("website", "Trang thông tin điện tử"), ("cong_dich_vu_cong", "Cổng dịch vụ công"),
@@ -49,6 +51,39 @@ def list_pages(found: Resolved) -> Iterator[Page]:
         yield from _agency(agency_id, agency, by_agency[agency_id], decisions_of[agency_id],
                            found)
     yield from _decision_list(found)
+    yield _upcoming_changes(found)
+
+
+def _upcoming_changes(found: Resolved) -> Page:
+    """Every change taking effect in the next UPCOMING_DAYS days, soonest first: amended
+    texts, new procedures, abolitions and replacements."""
+    url = urls.UPCOMING
+    today = found.as_of.isoformat()
+    until = (found.as_of + timedelta(days=UPCOMING_DAYS)).isoformat()
+    rows: list[tuple[str, str, dict[str, Any]]] = []
+    for entry in found.procedures:
+        code = str(procedure_code(entry))
+        status = found.status[code]
+        changes = [(status.coming_since, "Sửa đổi, bổ sung", status.coming,
+                    urls.procedure_upcoming(code)),
+                   (status.since if status.kind == "upcoming" else None, "Mới ban hành",
+                    status.decision, urls.procedure(code)),
+                   (status.pending_since, labels.ANNEX_LISTS[status.pending.list_name]
+                    .removeprefix("Thủ tục ").capitalize() if status.pending else "",
+                    status.pending.decision if status.pending else None, urls.procedure(code))]
+        for when, kind, decision, target in changes:
+            if when is not None and today < when <= until:
+                meta = [f"Từ ngày {date_vi(when)}", kind, code]
+                if decision is not None:
+                    meta.append(f"Quyết định {decision.data.get('so_ky_hieu')}")
+                rows.append((when, code, {"href": urls.relative(url, target),
+                                          "title": str(entry.data.get("ten")), "meta": meta,
+                                          "badge": None}))
+    rows.sort(key=lambda row: (row[0], row[1]))
+    return _page(url, "Thay đổi sắp có hiệu lực",
+                 f"Các thủ tục được sửa đổi, ban hành mới, bãi bỏ hoặc thay thế có hiệu lực "
+                 f"trong {UPCOMING_DAYS} ngày tới (sau ngày {date_vi(today)}).",
+                 [{"heading": None, "items": [item for _, _, item in rows]}])
 
 
 def _hub(found: Resolved, fields: list[str], by_field: dict[str, list[Entry]],
@@ -63,9 +98,12 @@ def _hub(found: Resolved, fields: list[str], by_field: dict[str, list[Entry]],
     agency_pairs = [(urls.agency(a), found.agency_name(a), len(by_agency.get(a, [])))
                     for a in found.agencies]
     total = len(found.procedures)
+    upcoming = [{"href": urls.relative(urls.PROCEDURES, urls.UPCOMING),
+                 "title": "Thay đổi sắp có hiệu lực", "meta": ["30 ngày tới"], "badge": None}]
     yield _page(urls.PROCEDURES, "Thủ tục hành chính",
                 f"{total} thủ tục hành chính, tra cứu theo lĩnh vực, cấp thực hiện hoặc cơ quan.",
-                [{"heading": "Theo cấp thực hiện", "items": links(urls.PROCEDURES, level_pairs)},
+                [{"heading": "Sắp thay đổi", "items": upcoming},
+                 {"heading": "Theo cấp thực hiện", "items": links(urls.PROCEDURES, level_pairs)},
                  {"heading": "Theo cơ quan công bố",
                   "items": links(urls.PROCEDURES, agency_pairs)},
                  {"heading": "Theo lĩnh vực", "items": links(urls.PROCEDURES, field_pairs)}])

@@ -12,7 +12,7 @@ from ..catalog import Entry
 from ..crosscheck import procedure_code
 from . import labels, urls
 from .page import Page, SearchDoc
-from .resolve import Resolved, Status, Touch
+from .resolve import Resolved, Touch
 from .text import date_vi, money, one_line, plain, strip_bullet
 
 SECTIONS = [("trinh-tu", "Các bước thực hiện"), ("ho-so", "Hồ sơ cần chuẩn bị"),
@@ -23,15 +23,20 @@ SECTIONS = [("trinh-tu", "Các bước thực hiện"), ("ho-so", "Hồ sơ cầ
             ("lien-quan", "Thủ tục liên quan")]
 
 
-def procedure_page(entry: Entry, found: Resolved) -> Page:
+def procedure_page(entry: Entry, found: Resolved, upcoming: bool = False) -> Page:
+    """The page of the text in force; with `upcoming`, of the amended text announced to
+    take effect later (its own page, linked from the notice, not searched)."""
     data = entry.data
     code = str(procedure_code(entry))
-    url = urls.procedure(code)
+    url = urls.procedure_upcoming(code) if upcoming else urls.procedure(code)
     ctx: dict[str, Any] = {
         "code": code,
         "name": str(data.get("ten")),
         "agency": _agency(data.get("co_quan_cong_bo"), url, found),
-        "status": _status(found.status[code], url, found),
+        "status": _status(code, url, found),
+        "upcoming": _upcoming_text(code, url, found) if upcoming else None,
+        "history": (urls.relative(url, urls.procedure_history(code))
+                    if has_history(code, found) else None),
         "facts": _facts(data, url, found),
         "steps": [{"case": g.get("truong_hop"), "steps": [strip_bullet(str(s))
                                                            for s in g.get("buoc", [])]}
@@ -55,10 +60,26 @@ def procedure_page(entry: Entry, found: Resolved) -> Page:
     ctx["sections"] = [{"id": key, "label": label} for key, label in SECTIONS
                        if _shown(key, ctx)]
     description = _description(ctx)
+    if upcoming:
+        return Page(url, "procedure.html", ctx["name"], description, ctx, sources=(entry.path,),
+                    files=_attachments(entry, url))
     return Page(url, "procedure.html", ctx["name"], description, ctx,
                 json_ld=_json_ld(entry, ctx, description, found),
                 search=partial(_search, entry, ctx, description, found),
                 sources=(entry.path,), files=_attachments(entry, url))
+
+
+def has_history(code: str, found: Resolved) -> bool:
+    """A history page exists once a procedure has more than one text."""
+    line = found.timelines.get(code)
+    return line is not None and (len(line.versions) > 1 or code in found.upcoming)
+
+
+def _upcoming_text(code: str, here: str, found: Resolved) -> dict[str, Any]:
+    status = found.status[code]
+    return {"since": date_vi(status.coming_since),
+            "decision": _decision_link(status.coming, here) if status.coming else None,
+            "current": urls.relative(here, urls.procedure(code))}
 
 
 def _agency(agency_id: Any, here: str, found: Resolved) -> dict[str, str]:
@@ -66,7 +87,8 @@ def _agency(agency_id: Any, here: str, found: Resolved) -> dict[str, str]:
             "href": urls.relative(here, urls.agency(str(agency_id)))}
 
 
-def _status(status: Status, here: str, found: Resolved) -> dict[str, Any]:
+def _status(code: str, here: str, found: Resolved) -> dict[str, Any]:
+    status = found.status[code]
     out: dict[str, Any] = {"kind": status.kind, "label": labels.STATUS[status.kind],
                            "since": date_vi(status.since), "decision": None,
                            "replacement": None, "pending": None}
@@ -78,6 +100,12 @@ def _status(status: Status, here: str, found: Resolved) -> dict[str, Any]:
         out["pending"] = {"kind": labels.ANNEX_LISTS[status.pending.list_name],
                           "since": date_vi(status.pending_since),
                           "decision": _decision_link(status.pending.decision, here)}
+    out["coming"] = None
+    if status.coming_since is not None:
+        out["coming"] = {"since": date_vi(status.coming_since),
+                         "decision": (_decision_link(status.coming, here)
+                                      if status.coming else None),
+                         "href": urls.relative(here, urls.procedure_upcoming(code))}
     return out
 
 

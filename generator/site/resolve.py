@@ -12,6 +12,7 @@ from typing import Any
 
 from ..catalog import Catalog, Entry
 from ..crosscheck import Index, procedure_code, resolve_announcing_decision
+from ..versions import Blobs, Timeline, VersionEntry, VersionIndex, timelines
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class Status:
     replacement: str | None = None  # code of the replacing procedure
     pending: Touch | None = None   # a future abolition or replacement, already announced
     pending_since: str | None = None
+    coming: Entry | None = None    # the decision of an amended text not yet in force
+    coming_since: str | None = None
 
 
 @dataclass
@@ -49,9 +52,14 @@ class Resolved:
     announcing: dict[str, Entry | None] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)   # content path → SHA-256 of bytes
     names_digest: str = ""         # changes when any agency or vocabulary file changes
+    timelines: dict[str, Timeline] = field(default_factory=dict)
+    upcoming: dict[str, Entry] = field(default_factory=dict)   # code → text not yet in force
+    blobs: Blobs | None = None     # earlier texts, for history pages (None outside git)
 
     def digest(self, entry: Entry) -> str:
         """SHA-256 of the file's bytes (computed by the parse cache, else read here)."""
+        if isinstance(entry, VersionEntry):
+            return entry.sha256
         known = self.digests.get(entry.path)
         if known is None:
             known = hashlib.sha256((self.catalog.root / entry.path).read_bytes()).hexdigest()
@@ -66,10 +74,29 @@ class Resolved:
         return self.vocab.get(vocab, {}).get(str(item_id), str(item_id))
 
 
-def resolve(catalog: Catalog, as_of: date, digests: dict[str, str] | None = None) -> Resolved:
+def resolve(catalog: Catalog, as_of: date, digests: dict[str, str] | None = None,
+            versions: VersionIndex | None = None) -> Resolved:
+    """What the pages show on `as_of`; with `versions` (git history), each procedure as
+    the text in force that day, the newer text (if any) as upcoming."""
     index = Index(catalog)
     found = Resolved(catalog, index, as_of, digests=digests or {})
-    found.procedures = sorted(index.procedures.values(), key=lambda e: str(procedure_code(e)))
+    current = sorted(index.procedures.items())
+    if versions is not None and versions.head is not None:
+        found.blobs = Blobs(catalog.root)
+
+        def effective(entry: Entry) -> str | None:
+            return _iso(resolve_announcing_decision(entry, index), "ngay_hieu_luc")
+
+        found.timelines = timelines(current, versions, found.blobs, effective, as_of)
+        texts = []
+        for code, line in found.timelines.items():
+            texts.append(line.in_force or line.upcoming)
+            if line.in_force is not None and line.upcoming is not None:
+                found.upcoming[code] = line.upcoming
+        found.procedures = [e for e in texts if e is not None]
+    else:
+        found.procedures = [entry for _, entry in current]
+    found.procedures.sort(key=lambda e: str(procedure_code(e)))
     found.decisions = sorted(index.decisions, key=_decision_order)
     found.agencies = dict(sorted(index.agencies.items()))
     for entry in catalog.of_kind("vocab"):
@@ -126,6 +153,10 @@ def _status(code: str, found: Resolved) -> Status:
     status = Status("in_force", start, announcing)
     if ends:
         status.pending, status.pending_since = ends[0]
+    coming = found.upcoming.get(code)
+    if coming is not None:
+        status.coming = resolve_announcing_decision(coming, found.index)
+        status.coming_since = _iso(status.coming, "ngay_hieu_luc")
     return status
 
 

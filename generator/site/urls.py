@@ -13,10 +13,20 @@ AGENCIES = "co-quan/"
 FIELDS = "linh-vuc/"
 LEVELS = "cap/"
 DECISION_FEED = "quyet-dinh/feed.xml"
+UPCOMING = "sap-hieu-luc/"          # every change taking effect in the next 30 days
 
 
 def procedure(code: str) -> str:
     return f"{PROCEDURES}{code}/"
+
+
+def procedure_upcoming(code: str) -> str:
+    """The text of a procedure that takes effect later (an amendment announced)."""
+    return f"{PROCEDURES}{code}/sap-hieu-luc/"
+
+
+def procedure_history(code: str) -> str:
+    return f"{PROCEDURES}{code}/lich-su/"
 
 
 @cache  # every procedure page links its decisions: a few thousand paths

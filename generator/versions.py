@@ -1,0 +1,265 @@
+"""Every version of every procedure, from git history, and which one is in force on a date.
+
+A decision is announced weeks before it takes effect; the file in git holds the newest
+text from the day the pull request is merged. Git keeps the earlier texts, so the version
+in force on a date D is found there: the newest version whose announcing decision
+(`quyet_dinh_cong_bo`, resolved among the decisions as they are now, so a decision
+corrected after merge counts with its corrected dates) took effect on or before D. A newer
+text whose decision takes effect after D is *upcoming*.
+
+One pass over the first-parent history lists, for the whole tree, which blob each commit
+gave each procedure file (`git log --raw`: no file is read). The list is cached by commit
+(`.cache/tthc-build/versions.pickle`): a later build reads only the commits since. Blobs
+are read only when needed, through one `git cat-file --batch` process: the texts behind a
+procedure whose newest version is not yet in force, and the versions a history page shows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import subprocess
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+from .catalog import Entry
+from .loader import LoadError, load_bytes
+
+log = logging.getLogger("tthc.versions")
+FOLDER = "content/procedures"
+CACHE_VERSION = 1
+_ZERO = "0" * 40
+
+
+@dataclass(frozen=True)
+class Version:
+    """One committed text of a procedure file."""
+
+    path: str                      # content path in that commit
+    blob: str                      # git blob id of the text
+    commit: str
+    committed: str                 # the commit's date, ISO 8601
+
+
+@dataclass
+class VersionIndex:
+    """Each procedure's committed versions, oldest first, by code (its file name)."""
+
+    head: str | None = None
+    prefix: str = ""
+    versions: dict[str, list[Version]] = field(default_factory=dict)
+
+    def of(self, code: str) -> list[Version]:
+        return self.versions.get(code, [])
+
+
+@dataclass
+class VersionEntry(Entry):
+    """A procedure as one earlier commit held it (an `Entry` like the current file's)."""
+
+    version: Version | None = None
+    sha256: str = ""
+
+
+@dataclass
+class Timeline:
+    """A procedure on the build date: the text in force, and the text coming next."""
+
+    code: str
+    in_force: Entry | None         # None: no version has taken effect yet
+    upcoming: Entry | None         # a newer text whose decision takes effect later
+    versions: list[Version]
+
+
+def read_index(root: Path, cache_file: Path | None = None) -> VersionIndex:
+    """Every committed version of every procedure under `root` (empty outside git)."""
+    try:
+        top, prefix = _repository(root)
+        head = _git(top, "rev-parse", "HEAD").strip()
+    except (OSError, subprocess.CalledProcessError):
+        return VersionIndex()
+    cached = _load_cache(cache_file, prefix)
+    if cached is not None and cached.head == head:
+        return cached
+    if cached is not None and cached.head and _is_ancestor(top, cached.head, head):
+        index, since = cached, cached.head
+    else:
+        index, since = VersionIndex(prefix=prefix), None
+    _walk(top, prefix, since, index)
+    index.head = head
+    _save_cache(cache_file, index)
+    return index
+
+
+def timelines(current: Iterable[tuple[str, Entry]], index: VersionIndex, blobs: Blobs,
+              effective: Callable[[Entry], str | None], as_of: date) -> dict[str, Timeline]:
+    """Each procedure's texts in force and upcoming on `as_of`. `effective` gives the date
+    a text's announcing decision takes effect (None: unknown, counted as in force)."""
+    today = as_of.isoformat()
+    found: dict[str, Timeline] = {}
+    waiting: dict[str, list[Version]] = {}     # code → older versions still to look at
+    for code, entry in current:
+        when = effective(entry)
+        if when is None or when <= today:
+            found[code] = Timeline(code, entry, None, index.of(code))
+        else:
+            found[code] = Timeline(code, None, entry, index.of(code))
+            waiting[code] = list(reversed(index.of(code)))
+    while waiting:       # one level of older versions at a time, read in one batch
+        heads = {code: older.pop(0) for code, older in waiting.items() if older}
+        texts = blobs.entries(heads.values())
+        for code in list(waiting):
+            version = heads.get(code)
+            if version is None:
+                del waiting[code]              # nothing older has taken effect: a new text
+                continue
+            text = texts.get(version.blob)
+            when = effective(text) if text is not None else None
+            if text is not None and (when is None or when <= today):
+                found[code].in_force = text
+                del waiting[code]
+    return found
+
+
+class Blobs:
+    """Texts by blob id, through one long-lived `git cat-file --batch` (one per process:
+    a forked page worker starts its own)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._process: subprocess.Popen[bytes] | None = None
+        self._pid = 0
+        self._parsed: dict[str, VersionEntry | None] = {}
+
+    def entries(self, versions: Iterable[Version]) -> dict[str, VersionEntry]:
+        """The parsed text of each version, by blob id (unreadable ones left out)."""
+        versions = list(versions)
+        wanted = {v.blob: v for v in versions if v.blob not in self._parsed}
+        if wanted:
+            raw = self._read(list(wanted))
+            for blob, version in wanted.items():
+                data = raw.get(blob)
+                self._parsed[blob] = None if data is None else _entry(version, data)
+        return {v.blob: entry for v in versions if (entry := self._parsed.get(v.blob))}
+
+    def close(self) -> None:
+        """Stop the `git cat-file` process (a later read starts another)."""
+        process, self._process = self._process, None
+        if process is not None and self._pid == os.getpid():
+            assert process.stdin is not None and process.stdout is not None
+            process.stdin.close()
+            process.stdout.close()
+            process.wait()
+
+    def __del__(self) -> None:
+        self.close()
+
+    def _read(self, blobs: list[str]) -> dict[str, bytes]:
+        if self._process is None or self._pid != os.getpid():
+            self._process = subprocess.Popen(["git", "-C", str(self.root), "cat-file",
+                                              "--batch"], stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE)
+            self._pid = os.getpid()
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None and stdout is not None
+        stdin.write("".join(f"{b}\n" for b in blobs).encode())
+        stdin.flush()
+        return {blob: data for blob in blobs if (data := _one(stdout)) is not None}
+
+
+def _one(stdout: IO[bytes]) -> bytes | None:
+    header = stdout.readline().split()
+    if len(header) != 3 or header[1] != b"blob":
+        return None
+    size = int(header[2])
+    data = stdout.read(size)
+    stdout.read(1)
+    return data
+
+
+def _entry(version: Version, raw: bytes) -> VersionEntry | None:
+    try:
+        doc = load_bytes(raw, version.path)
+    except LoadError:
+        return None
+    if not isinstance(doc.data, dict):
+        return None
+    folders = tuple(version.path.split("/")[2:-1])
+    return VersionEntry("procedure", version.path, doc, folders, version,
+                        hashlib.sha256(raw).hexdigest())
+
+
+def _walk(top: Path, prefix: str, since: str | None, index: VersionIndex) -> None:
+    """Add the versions of the commits after `since` (all, when None)."""
+    span = [f"{since}..HEAD"] if since else ["HEAD"]
+    output = _git(top, "-c", "core.quotePath=false", "log", "--first-parent", "--reverse",
+                  "--no-renames", "--raw", "--no-abbrev", "--format=%x00%H %cI", *span,
+                  "--", prefix + FOLDER)
+    for block in output.split("\0")[1:]:
+        lines = block.strip("\n").splitlines()
+        commit, when = lines[0].split(" ", 1)
+        for line in lines[1:]:
+            if not line.startswith(":") or "\t" not in line:
+                continue
+            meta, path = line.split("\t", 1)
+            parts = meta.split()
+            if not path.endswith(".yaml") or len(parts) < 5:
+                continue
+            relative = path[len(prefix):]
+            code = relative.rsplit("/", 1)[1].removesuffix(".yaml")
+            blob, status = parts[3], parts[4][0]
+            if status == "D" or blob == _ZERO:
+                index.versions.pop(code, None)    # withdrawn: a new file starts afresh
+            else:
+                index.versions.setdefault(code, []).append(
+                    Version(relative, blob, commit, when))
+
+
+def _repository(root: Path) -> tuple[Path, str]:
+    top = Path(_git(root, "rev-parse", "--show-toplevel").strip()).resolve()
+    prefix = root.resolve().relative_to(top).as_posix()
+    return top, "" if prefix == "." else prefix + "/"
+
+
+def _is_ancestor(top: Path, older: str, newer: str) -> bool:
+    done = subprocess.run(["git", "-C", str(top), "merge-base", "--is-ancestor", older, newer],
+                          capture_output=True, check=False)
+    return done.returncode == 0
+
+
+def _git(where: Path, *args: str) -> str:
+    done = subprocess.run(["git", "-C", str(where), *args], capture_output=True, check=True)
+    return done.stdout.decode("utf-8")
+
+
+def _load_cache(path: Path | None, prefix: str) -> VersionIndex | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        with path.open("rb") as file:
+            stored: Any = pickle.load(file)
+    except Exception:              # a cache from another version, or damaged: start over
+        return None
+    if (not isinstance(stored, dict) or stored.get("version") != CACHE_VERSION
+            or not isinstance(stored.get("index"), VersionIndex)
+            or stored["index"].prefix != prefix):
+        return None
+    index: VersionIndex = stored["index"]
+    return index
+
+
+def _save_cache(path: Path | None, index: VersionIndex) -> None:
+    if path is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("wb") as file:
+        pickle.dump({"version": CACHE_VERSION, "index": index}, file,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(path)
+    log.debug("versions cached at %s", index.head)
