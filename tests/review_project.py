@@ -61,14 +61,7 @@ def make_review_project(folder: Path, nested: str | None = None) -> Path:
     """The repository (branch `main` = base, branch `de-nghi` = head), ready to review;
     with `nested`, the project is that folder of a larger repository at `folder`."""
     root = make_tree(folder / nested if nested else folder)
-    template = (root / TEMPLATE).read_text("utf-8")
-    for code in ADDED_CODES:
-        text = template.replace("ma: '2.000815'", f"ma: '{code}'", 1)
-        text = _set_name(text, NAMES[code])
-        (root / PROCEDURES / f"{code}.yaml").write_text(text, "utf-8")
-    decision = root / OLD_DECISION
-    decision.write_text(decision.read_text("utf-8") + "".join(
-        f"    - ma: '{code}'\n      ten: {NAMES[code]}\n" for code in ADDED_CODES), "utf-8")
+    add_procedures(root, ADDED_CODES)
     owners.write(root)
     git(folder, "init", "-q", "-b", "main")
     git(folder, "add", "-A")
@@ -78,6 +71,22 @@ def make_review_project(folder: Path, nested: str | None = None) -> Path:
     git(folder, "add", "-A")
     git(folder, "commit", "-q", "-m", "Công bố 200/QĐ-BTP", when=SECOND)
     return root
+
+
+def add_procedures(root: Path, codes: tuple[str, ...]) -> None:
+    """Copies of 2.000815 under new codes and names (NAMES), announced by 3152/QĐ-BTP."""
+    template = (root / TEMPLATE).read_text("utf-8")
+    for code in codes:
+        text = template.replace("ma: '2.000815'", f"ma: '{code}'", 1)
+        text = _set_name(text, name_of(code))
+        (root / PROCEDURES / f"{code}.yaml").write_text(text, "utf-8")
+    decision = root / OLD_DECISION
+    decision.write_text(decision.read_text("utf-8") + "".join(
+        f"    - ma: '{code}'\n      ten: {name_of(code)}\n" for code in codes), "utf-8")
+
+
+def name_of(code: str) -> str:
+    return f"Thủ tục thử nghiệm {code} về chứng thực bản sao"
 
 
 def _propose(root: Path) -> None:

@@ -1,0 +1,147 @@
+"""The time-aware catalogue on a real repository (tests/timeline_project.py): a decision
+announced on 2026-05-04 takes effect on 2026-06-15; the site built before, on and after
+that date shows the text in force, the change to come, and every earlier version."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from site_project import build, git
+from timeline_project import (
+    ABOLISHED,
+    AMENDED,
+    CORRECTED,
+    EFFECTIVE,
+    REPLACED,
+    REPLACEMENT,
+    correct_decision,
+    make_timeline_project,
+)
+
+from generator.catalog import load_catalog
+from generator.site.resolve import resolve
+from generator.versions import read_index
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return make_timeline_project(tmp_path_factory.mktemp("timeline"))
+
+
+def _text(site: Path, url: str) -> str:
+    page = (site / url / "index.html").read_text("utf-8")
+    article = re.search(r"<article.*?</article>", page, re.S)
+    words = re.sub(r"<[^>]+>", " ", article.group(0) if article else page)
+    return " ".join(html.unescape(words).split())
+
+
+def _status(site: Path, code: str) -> str:
+    text = _text(site, f"thu-tuc/{code}/")
+    return text[text.index("Cơ quan công bố"):][:400]
+
+
+def test_ten_days_before_the_site_shows_the_text_in_force_and_the_notice(
+        project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(project, site, as_of="2026-06-05")
+    status = _status(site, AMENDED)
+    assert "Đang có hiệu lực từ ngày 05/11/2025 theo Quyết định 3152/QĐ-BTP" in status
+    assert ("Sắp sửa đổi, bổ sung: nội dung mới có hiệu lực từ ngày 15/06/2026 theo Quyết "
+            "định 300/QĐ-BTP . Xem nội dung sắp có hiệu lực") in status
+    page = _text(site, f"thu-tuc/{AMENDED}/")
+    assert "Phí: 2.000 đồng" in page and "Phí: 3.000 đồng" not in page
+    upcoming = _text(site, f"thu-tuc/{AMENDED}/sap-hieu-luc/")
+    assert "Nội dung sắp có hiệu lực từ ngày 15/06/2026 theo Quyết định 300/QĐ-BTP" in upcoming
+    assert "Phí: 3.000 đồng" in upcoming and "Phí: 2.000 đồng" not in upcoming
+    assert "Sắp thay đổi: thủ tục bị bãi bỏ từ ngày 15/06/2026" in _status(site, ABOLISHED)
+    assert "Sắp có hiệu lực từ ngày 15/06/2026" in _status(site, REPLACEMENT)
+    coming = _text(site, "sap-hieu-luc/")
+    for code, kind in ((ABOLISHED, "Bị bãi bỏ"), (REPLACED, "Được thay thế"),
+                       (REPLACEMENT, "Mới ban hành"), (AMENDED, "Sửa đổi, bổ sung")):
+        assert f"Từ ngày 15/06/2026 · {kind} · {code} · Quyết định 300/QĐ-BTP" in coming
+
+
+def test_on_the_effective_date_the_new_text_is_in_force_with_the_old_in_its_history(
+        project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(project, site, as_of=EFFECTIVE)
+    status = _status(site, AMENDED)
+    assert "Đang có hiệu lực từ ngày 15/06/2026 theo Quyết định 300/QĐ-BTP" in status
+    assert "Sắp sửa đổi" not in status
+    assert "Phí: 3.000 đồng" in _text(site, f"thu-tuc/{AMENDED}/")
+    assert not (site / f"thu-tuc/{AMENDED}/sap-hieu-luc").exists()
+    history = _text(site, f"thu-tuc/{AMENDED}/lich-su/")
+    newest, oldest = history.split("Phiên bản 2 ", 1)[1].split("Phiên bản 1 ")
+    assert newest.startswith("Đang có hiệu lực Quyết định công bố Quyết định 300/QĐ-BTP")
+    assert ("Sửa · Cách thức thực hiện › Cách nộp 1 › Phí, lệ phí › Khoản phí, lệ phí 1 › "
+            "Số tiền: 2000 → 3000") in newest
+    assert oldest.startswith("Đã hết hiệu lực Quyết định công bố Quyết định 3152/QĐ-BTP")
+    assert "Phiên bản đầu tiên trong kho dữ liệu" in oldest
+    assert "Đã bãi bỏ từ ngày 15/06/2026 theo Quyết định 300/QĐ-BTP" in _status(site, ABOLISHED)
+    replaced = _status(site, REPLACED)
+    assert "Đã được thay thế từ ngày 15/06/2026" in replaced
+    assert f"Thay thế bằng thủ tục {REPLACEMENT}" in replaced
+    assert "Đang có hiệu lực từ ngày 15/06/2026" in _status(site, REPLACEMENT)
+    assert "Sửa đổi, bổ sung" not in _text(site, "sap-hieu-luc/")
+
+
+def test_the_day_before_is_still_the_old_text(project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(project, site, as_of="2026-06-14")
+    assert "Đang có hiệu lực từ ngày 05/11/2025" in _status(site, AMENDED)
+    assert "Đang có hiệu lực" in _status(site, ABOLISHED)
+
+
+def test_a_decision_corrected_after_merge_moves_the_switch(tmp_path: Path) -> None:
+    root = make_timeline_project(tmp_path / "project")
+    correct_decision(root)
+    site = tmp_path / "site"
+    build(root, site, as_of=EFFECTIVE)
+    assert "Sắp sửa đổi, bổ sung: nội dung mới có hiệu lực từ ngày 20/06/2026" in \
+        _status(site, AMENDED)
+    build(root, site, as_of=CORRECTED)
+    assert "Đang có hiệu lực từ ngày 20/06/2026 theo Quyết định 300/QĐ-BTP" in \
+        _status(site, AMENDED)
+
+
+def test_the_versions_are_read_once_and_cached_by_commit(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "versions.pickle"
+    first = read_index(project, cache)
+    assert [v.commit[:7] for v in first.of(AMENDED)] == [
+        c[:7] for c in _log(project)]          # one version per commit that changed it
+    assert [len(first.of(c)) for c in (ABOLISHED, REPLACED, REPLACEMENT)] == [1, 1, 1]
+    again = read_index(project, cache)
+    assert again.versions == first.versions and again.head == first.head
+
+
+def test_a_new_commit_extends_the_cached_versions(tmp_path: Path) -> None:
+    root = make_timeline_project(tmp_path / "project")
+    cache = tmp_path / "versions.pickle"
+    before = read_index(root, cache)
+    correct_decision(root)                         # a decision: no procedure version
+    path = root / f"content/procedures/bo-tu-phap/{AMENDED}.yaml"
+    path.write_text(path.read_text("utf-8") + "tu_khoa:\n  - sao y\n", "utf-8")
+    git(root, "commit", "-q", "-am", "đính chính", when="2026-05-21T10:00:00+07:00")
+    after = read_index(root, cache)
+    assert after.head != before.head
+    assert len(after.of(AMENDED)) == 3 and after.of(AMENDED)[:2] == before.of(AMENDED)
+    assert after.versions == read_index(root).versions      # the same as a full pass
+
+
+def test_without_history_the_current_files_are_the_catalogue(project: Path) -> None:
+    catalog = load_catalog(project)
+    found = resolve(catalog, date(2026, 6, 5))
+    assert found.status[AMENDED].kind == "upcoming"       # only the newest text is known
+    assert found.upcoming == {}
+
+
+def _log(root: Path) -> list[str]:
+    import subprocess
+
+    return subprocess.run(["git", "log", "--reverse", "--format=%H", "--",
+                           f"content/procedures/bo-tu-phap/{AMENDED}.yaml"], cwd=root,
+                          capture_output=True, text=True, check=True).stdout.split()
