@@ -5,12 +5,15 @@ that date shows the text in force, the change to come, and every earlier version
 from __future__ import annotations
 
 import html
+import json
 import re
 from datetime import date
 from pathlib import Path
+from typing import Any
 
+import jsonschema
 import pytest
-from site_project import build, git
+from site_project import PROJECT, build, git
 from timeline_project import (
     ABOLISHED,
     AMENDED,
@@ -23,6 +26,7 @@ from timeline_project import (
 )
 
 from generator.catalog import load_catalog
+from generator.feeds import paths
 from generator.site.resolve import resolve
 from generator.versions import read_index
 
@@ -145,3 +149,87 @@ def _log(root: Path) -> list[str]:
     return subprocess.run(["git", "log", "--reverse", "--format=%H", "--",
                            f"content/procedures/bo-tu-phap/{AMENDED}.yaml"], cwd=root,
                           capture_output=True, text=True, check=True).stdout.split()
+
+
+# the feeds agree with the site ---------------------------------------------------------------
+
+API = "api/v1"
+
+
+def _json(path: Path) -> Any:
+    return json.loads(path.read_bytes())
+
+
+def _record(site: Path, code: str) -> dict[str, Any]:
+    root_doc = _json(site / API / "index.json")
+    index = _json(site / API / root_doc["links"]["indexes"]["all"])
+    [entry] = [e for e in index["entries"] if e["type"] == "procedure" and e["id"] == code]
+    record: dict[str, Any] = _json(site / API / entry["href"])
+    jsonschema.validate(record, _json(PROJECT / "schemas/feeds/record.schema.json"))
+    return record
+
+
+def _changes(site: Path) -> list[dict[str, Any]]:
+    root_doc = _json(site / API / "index.json")
+    page = _json(site / API / root_doc["links"]["changes_head"])
+    pages = [page]
+    while page["previous"]:
+        page = _json(site / API / paths.href(page["previous"]["path"],
+                                             page["previous"]["sha256"]))
+        pages.append(page)
+    for page in pages:
+        jsonschema.validate(page, _json(PROJECT / "schemas/feeds/changes.schema.json"))
+    return [e for p in reversed(pages) for e in p["entries"]]
+
+
+def _fee(data: dict[str, Any]) -> Any:
+    return data["cach_thuc_thuc_hien"][0]["phi_le_phi"][0]["so_tien"]
+
+
+def test_the_feeds_carry_the_text_in_force_and_the_text_to_come(project: Path,
+                                                                 tmp_path: Path) -> None:
+    before, after = tmp_path / "before", tmp_path / "after"
+    build(project, before, as_of="2026-06-05")
+    record = _record(before, AMENDED)
+    assert (_fee(record["data"]), record["status"]["kind"]) == (2000, "in_force")
+    assert record["announced_by"] == "bo-tu-phap/2025/3152-qd-btp"
+    upcoming = record["upcoming"]
+    assert (_fee(upcoming["data"]), upcoming["effective_from"], upcoming["announced_by"]) == (
+        3000, EFFECTIVE, "bo-tu-phap/2026/300-qd-btp")
+    assert record["commit"] != upcoming["commit"]
+    build(project, after, as_of=EFFECTIVE)
+    record = _record(after, AMENDED)
+    assert (_fee(record["data"]), record["upcoming"]) == (3000, None)
+    assert record["announced_by"] == "bo-tu-phap/2026/300-qd-btp"
+    assert _record(after, ABOLISHED)["status"]["kind"] == "abolished"
+
+
+def test_the_change_log_records_the_switch_when_it_happens(project: Path,
+                                                            tmp_path: Path) -> None:
+    before, after = tmp_path / "before", tmp_path / "after"
+    build(project, before, as_of="2026-06-05")
+    build(project, after, as_of=EFFECTIVE)
+    early, late = _changes(before), _changes(after)
+    assert late[:len(early)] == early                  # a later date only appends
+    switched = [(e["op"], e["id"], e["reason"], e["at"]) for e in late[len(early):]]
+    at = f"{EFFECTIVE}T00:00:00+07:00"
+    assert sorted(switched) == sorted([
+        ("upsert", AMENDED, "hieu_luc", at), ("upsert", REPLACEMENT, "hieu_luc", at),
+        ("tombstone", ABOLISHED, "bai_bo", at), ("tombstone", REPLACED, "thay_the", at)])
+    announced = [e for e in early
+                 if e["id"] == ABOLISHED and e["decision"] == "bo-tu-phap/2026/300-qd-btp"]
+    assert [(e["op"], e["reason"]) for e in announced] == [("upsert", None)]   # not yet
+
+
+def test_rebuilding_for_a_past_date_gives_that_days_feed_byte_for_byte(
+        project: Path, tmp_path: Path) -> None:
+    first, later, again = tmp_path / "first", tmp_path / "later", tmp_path / "again"
+    build(project, first, as_of="2026-06-05")
+    build(project, later, as_of="2026-06-20")
+    build(project, again, as_of="2026-06-05")
+    documents = sorted(p.relative_to(first) for p in (first / API).rglob("*") if p.is_file())
+    assert documents == sorted(p.relative_to(again) for p in (again / API).rglob("*")
+                               if p.is_file())
+    for path in documents:
+        assert (first / path).read_bytes() == (again / path).read_bytes(), path
+    assert (later / API / "index.json").read_bytes() != (first / API / "index.json").read_bytes()

@@ -15,6 +15,7 @@ from typing import Any
 from ..catalog import Entry
 from ..crosscheck import procedure_code
 from ..site.resolve import Resolved, Status
+from ..versions import VersionEntry
 from . import paths
 
 
@@ -30,15 +31,22 @@ def agency_of(entry: Entry) -> str:
 
 
 def record_document(entry: Entry, found: Resolved, commits: dict[str, str]) -> dict[str, Any]:
+    """The text in force on the build date (`data`), and the text to come (`upcoming`)."""
     code = str(procedure_code(entry))
     announcing = found.announcing.get(code)
     status = found.status[code]
+    coming = found.upcoming.get(code)
     return {
         "type": "procedure",
         "id": code,
         "agency": agency_of(entry),
         "version": found.digest(entry),
-        "commit": commits.get(entry.path),
+        "commit": _commit(entry, commits),
+        "upcoming": None if coming is None else {
+            "version": found.digest(coming), "commit": _commit(coming, commits),
+            "announced_by": (paths.decision_id(status.coming.path)
+                             if status.coming is not None else None),
+            "effective_from": status.coming_since, "data": coming.data},
         "as_of": found.as_of.isoformat(),
         "status": _status(status),
         "announced_by": paths.decision_id(announcing.path) if announcing else None,
@@ -52,6 +60,13 @@ def record_document(entry: Entry, found: Resolved, commits: dict[str, str]) -> d
             if isinstance(t.item.get("thong_tin_dia_phuong"), dict)],
         "data": entry.data,
     }
+
+
+def _commit(entry: Entry, commits: dict[str, str]) -> str | None:
+    """The commit of that text: an earlier version's own, else the file's last."""
+    if isinstance(entry, VersionEntry) and entry.version is not None:
+        return entry.version.commit
+    return commits.get(entry.path)
 
 
 def decision_document(entry: Entry, found: Resolved,

@@ -21,7 +21,7 @@ from ..crosscheck import procedure_code
 from ..site.resolve import Resolved
 from . import paths
 from .documents import agency_of, decision_document, dumps, record_document
-from .history import Change, History
+from .history import Change, History, with_switches
 
 API_VERSION = 1
 SCHEMA_KINDS = ("feed", "record", "decision", "index", "changes", "checkpoint")
@@ -29,7 +29,9 @@ PROVINCE = "tinh"
 CHANGELOG = [  # the API's own changes, newest first
     {"version": "1", "date": "2026-12-01",
      "text": "First version: records, decisions, scope indexes, change log, TUF metadata, "
-             "JWS checkpoint."},
+             "JWS checkpoint. Records carry the text in force on the build date and the "
+             "text to come (`upcoming`); the change log records each switch on the day it "
+             "takes effect (`reason: hieu_luc`, `at`)."},
 ]
 
 
@@ -65,7 +67,9 @@ def assemble(found: Resolved, history: History, schemas: Path, development: bool
         _list(entries, scope_of, provinces, entry,
               _entry("decision", paths.decision_id(entry.path), entry, target, data, found,
                      None))
-    _change_log(feed, history.changes)
+    effective = {paths.decision_id(d.path): _text(d.data.get("ngay_hieu_luc"))
+                 for d in found.decisions}
+    _change_log(feed, with_switches(history.changes, found.as_of, effective))
     for kind in SCHEMA_KINDS:
         feed.targets[paths.schema(kind)] = (schemas / f"{kind}.schema.json").read_bytes()
         feed.digests[paths.schema(kind)] = hashlib.sha256(
@@ -80,6 +84,10 @@ def assemble(found: Resolved, history: History, schemas: Path, development: bool
     root = _root_document(feed, history, found, scopes, members, development)
     feed.root = feed.add("index.json", root)
     return feed
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _entry(kind: str, ident: str, entry: Entry, target: str, data: bytes, found: Resolved,

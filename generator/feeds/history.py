@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import logging
 import subprocess
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -45,11 +46,63 @@ class Change:
     committed: str | None          # the commit's date (ISO 8601)
     decision: str | None           # the decision behind the change
     effective_from: str | None     # when it takes effect (the decision's ngay_hieu_luc)
-    reason: str | None = None      # tombstones: bai_bo | thay_the | go_bo
+    reason: str | None = None      # tombstones: bai_bo | thay_the | go_bo; hieu_luc: a switch
     replacement: str | None = None  # thay_the: the new code
+    at: str | None = None          # when it was logged: the commit, or the day it took effect
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["at"] = self.at if self.at is not None else self.committed
+        return data
+
+
+def with_switches(changes: list[Change], as_of: date,
+                  effective: dict[str, str | None]) -> list[Change]:
+    """The log as it stands on `as_of`: a change committed before it takes effect is logged
+    twice, when committed (the record then carries the text to come, or the abolition
+    ahead) and again on the day it takes effect (`reason: hieu_luc` for a new text; the
+    tombstone itself for an abolition or replacement), once that day has come. The day is
+    the decision's as it is now (`effective`, by decision id), so a date corrected after
+    merge moves the switch. Entries are ordered by when they were logged and renumbered;
+    a later build date only appends."""
+    today = as_of.isoformat()
+    logged: list[tuple[datetime, int, Change]] = []
+    for order, change in enumerate(changes):
+        when = (effective.get(change.decision, change.effective_from) if change.decision
+                else change.effective_from)
+        committed = _instant(change.committed)
+        if (committed is not None and when is not None and change.type == "procedure"
+                and when > _vietnam_day(committed)):
+            first = (replace(change, op="upsert", reason=None, replacement=None)
+                     if change.op == "tombstone" and change.reason != "go_bo" else change)
+            logged.append((committed, order, first))
+            if when <= today:
+                at = datetime.fromisoformat(f"{when}T00:00:00+07:00")
+                logged.append((at, order, replace(
+                    change, at=at.isoformat(), effective_from=when,
+                    reason=change.reason if change.op == "tombstone" else "hieu_luc")))
+            continue
+        logged.append((committed or _LAST, order, change))
+    logged.sort(key=lambda item: (item[0], item[1]))
+    return [replace(change, seq=seq) for seq, (_, _, change) in enumerate(logged, start=1)]
+
+
+_LAST = datetime.max.replace(tzinfo=UTC)       # uncommitted changes come last
+_VIETNAM = timezone(timedelta(hours=7))
+
+
+def _instant(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _vietnam_day(moment: datetime) -> str:
+    return moment.astimezone(_VIETNAM).date().isoformat()
 
 
 @dataclass
