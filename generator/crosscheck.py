@@ -389,9 +389,14 @@ def _name_mismatch(item: AnnexItem, procedure: Entry, *, warning: bool) -> Probl
 
 def resolve_announcing_decision(procedure: Entry, index: Index) -> Entry | None:
     """The decision a procedure names, among its own agency's decisions that list it."""
-    number = _str(procedure.data.get("quyet_dinh_cong_bo"))
-    agency = _str(procedure.data.get("co_quan_cong_bo"))
-    code = procedure_code(procedure)
+    return announcing_decision(_str(procedure.data.get("quyet_dinh_cong_bo")),
+                               _str(procedure.data.get("co_quan_cong_bo")),
+                               procedure_code(procedure), index)
+
+
+def announcing_decision(number: str | None, agency: str | None, code: str | None,
+                        index: Index) -> Entry | None:
+    """Decision `number` of `agency` whose annex announces `code`, when exactly one does."""
     own = [d for d in index.by_number.get(number or "", [])
            if _str(d.data.get("co_quan_ban_hanh")) == agency]
     listing = [d for d in own if any(i.code == code and i.announces for i in index.annex(d))]

@@ -20,6 +20,7 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -97,33 +98,70 @@ def read_index(root: Path, cache_file: Path | None = None) -> VersionIndex:
 
 
 def timelines(current: Iterable[tuple[str, Entry]], index: VersionIndex, blobs: Blobs,
-              effective: Callable[[Entry], str | None], as_of: date) -> dict[str, Timeline]:
+              effective: Callable[[Header], str | None], as_of: date) -> dict[str, Timeline]:
     """Each procedure's texts in force and upcoming on `as_of`. `effective` gives the date
-    a text's announcing decision takes effect (None: unknown, counted as in force)."""
+    the decision a text names takes effect (None: unknown, counted as in force). Older
+    texts are looked at through their header lines only; the one in force is parsed."""
     today = as_of.isoformat()
     found: dict[str, Timeline] = {}
     waiting: dict[str, list[Version]] = {}     # code → older versions still to look at
     for code, entry in current:
-        when = effective(entry)
+        when = effective(Header.of(entry))
         if when is None or when <= today:
             found[code] = Timeline(code, entry, None, index.of(code))
         else:
             found[code] = Timeline(code, None, entry, index.of(code))
             waiting[code] = list(reversed(index.of(code)))
+    chosen: dict[str, Version] = {}
     while waiting:       # one level of older versions at a time, read in one batch
         heads = {code: older.pop(0) for code, older in waiting.items() if older}
-        texts = blobs.entries(heads.values())
+        headers = blobs.headers(heads.values())
         for code in list(waiting):
             version = heads.get(code)
             if version is None:
                 del waiting[code]              # nothing older has taken effect: a new text
                 continue
-            text = texts.get(version.blob)
-            when = effective(text) if text is not None else None
-            if text is not None and (when is None or when <= today):
-                found[code].in_force = text
+            header = headers.get(version.blob)
+            when = effective(header) if header is not None else None
+            if header is not None and (when is None or when <= today):
+                chosen[code] = version
                 del waiting[code]
+    texts = blobs.entries(chosen.values())
+    for code, version in chosen.items():
+        found[code].in_force = texts.get(version.blob)
     return found
+
+
+@dataclass(frozen=True)
+class Header:
+    """What finds a text's announcing decision: its code, agency and decision number."""
+
+    code: str | None
+    agency: str | None
+    decision: str | None
+
+    @classmethod
+    def of(cls, entry: Entry) -> Header:
+        data = entry.data
+        return cls(*(str(v) if isinstance(v := data.get(k), str | int | float) else None
+                     for k in ("ma", "co_quan_cong_bo", "quyet_dinh_cong_bo")))
+
+    @classmethod
+    def scan(cls, raw: bytes) -> Header | None:
+        """The three top-level lines of a text in the canonical layout (`tthc fmt`); a text
+        laid out otherwise is parsed whole."""
+        found = {}
+        for key in ("ma", "co_quan_cong_bo", "quyet_dinh_cong_bo"):
+            match = re.search(rb"^" + key.encode() + rb": *(.*?) *$", raw, re.M)
+            if match is None:
+                return None
+            value = match.group(1).decode("utf-8", "replace")
+            if value[:1] in ("'", '"'):
+                if len(value) < 2 or value[-1] != value[0] or value[0] in value[1:-1]:
+                    return None
+                value = value[1:-1]
+            found[key] = value or None
+        return cls(found["ma"], found["co_quan_cong_bo"], found["quyet_dinh_cong_bo"])
 
 
 class Blobs:
@@ -135,6 +173,21 @@ class Blobs:
         self._process: subprocess.Popen[bytes] | None = None
         self._pid = 0
         self._parsed: dict[str, VersionEntry | None] = {}
+
+    def headers(self, versions: Iterable[Version]) -> dict[str, Header]:
+        """The header of each version's text, by blob id (read, not parsed)."""
+        versions = list(versions)
+        raw = self._read(sorted({v.blob for v in versions}))
+        out = {}
+        for version in versions:
+            data = raw.get(version.blob)
+            header = Header.scan(data) if data is not None else None
+            if header is None and data is not None:       # not canonical: parse it
+                entry = self.entries([version]).get(version.blob)
+                header = Header.of(entry) if entry is not None else None
+            if header is not None:
+                out[version.blob] = header
+        return out
 
     def entries(self, versions: Iterable[Version]) -> dict[str, VersionEntry]:
         """The parsed text of each version, by blob id (unreadable ones left out)."""

@@ -11,8 +11,8 @@ from datetime import date
 from typing import Any
 
 from ..catalog import Catalog, Entry
-from ..crosscheck import Index, procedure_code, resolve_announcing_decision
-from ..versions import Blobs, Timeline, VersionEntry, VersionIndex, timelines
+from ..crosscheck import Index, announcing_decision, procedure_code, resolve_announcing_decision
+from ..versions import Blobs, Header, Timeline, VersionEntry, VersionIndex, timelines
 
 
 @dataclass(frozen=True)
@@ -84,8 +84,9 @@ def resolve(catalog: Catalog, as_of: date, digests: dict[str, str] | None = None
     if versions is not None and versions.head is not None:
         found.blobs = Blobs(catalog.root)
 
-        def effective(entry: Entry) -> str | None:
-            return _iso(resolve_announcing_decision(entry, index), "ngay_hieu_luc")
+        def effective(header: Header) -> str | None:
+            decision = announcing_decision(header.decision, header.agency, header.code, index)
+            return _iso(decision, "ngay_hieu_luc")
 
         found.timelines = timelines(current, versions, found.blobs, effective, as_of)
         texts = []
