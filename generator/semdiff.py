@@ -15,10 +15,9 @@ them between two versions.
 from __future__ import annotations
 
 import difflib
-import json
 import re
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -96,10 +95,11 @@ def describe(value: Any, kind: str, path: KeyPath, schemas: SchemaIndex) -> str:
 class _Differ:
     def __init__(self, schemas: SchemaIndex) -> None:
         self.schemas = schemas
+        self.canon = _Canon()
 
     def diff(self, old: Any, new: Any, node: SchemaNode | None, path: KeyPath,
              label: tuple[str, ...]) -> Iterator[FieldChange]:
-        if _canon(old) == _canon(new):
+        if self.canon(old) == self.canon(new):
             return
         if isinstance(old, dict) and isinstance(new, dict):
             yield from self._mapping(old, new, node, path, label)
@@ -152,7 +152,7 @@ class _Differ:
               label: tuple[str, ...]) -> Iterator[FieldChange]:
         item_node = self.schemas.items(node) if node is not None else None
         item_title = _title(item_node, self.schemas) or (label[-1] if label else "")
-        for i, j in pair_items(old, new):
+        for i, j in pair_items(old, new, self.canon):
             scalar = not isinstance(old[i] if i is not None else new[j or 0], dict | list)
             position = (j if j is not None else i) or 0
             # a scalar item is its value: "Lĩnh vực: thêm chung-thuc", not "Lĩnh vực 2"
@@ -166,10 +166,12 @@ class _Differ:
                 yield from self.diff(old[i], new[j], item_node, here, title)
 
 
-def pair_items(old: list[Any], new: list[Any]) -> list[tuple[int | None, int | None]]:
+def pair_items(old: list[Any], new: list[Any], canon: Callable[[Any], str] | None = None
+               ) -> list[tuple[int | None, int | None]]:
     """The items of two lists that differ, paired: (old index, new index), None on the side
     that lacks it; equal items (wherever they stand) are left out."""
-    old_keys, new_keys = [_canon(v) for v in old], [_canon(v) for v in new]
+    canon = canon or _Canon()
+    old_keys, new_keys = [canon(v) for v in old], [canon(v) for v in new]
     waiting: dict[str, deque[int]] = defaultdict(deque)
     for j, key in enumerate(new_keys):
         waiting[key].append(j)
@@ -219,18 +221,29 @@ def _likeness(a: str, b: str) -> float:
     return 2 * sum((words_a & words_b).values()) / total if total else 1.0
 
 
-def _canon(value: Any) -> str:
-    """A value's text with keys and list items sorted: equal texts, same content."""
-    return json.dumps(_unordered(value), sort_keys=True, ensure_ascii=False, default=str)
+class _Canon:
+    """A value's text with keys and list items sorted (equal texts, same content), each
+    subtree's computed once (a diff asks for the text of
+    every node on its way down: recomputing it would be quadratic in the depth)."""
 
+    def __init__(self) -> None:
+        self.memo: dict[int, str] = {}
+        self.held: list[Any] = []          # keeps the ids of memoised values valid
 
-def _unordered(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): _unordered(v) for k, v in value.items()}
-    if isinstance(value, list):
-        items = [_unordered(v) for v in value]
-        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, default=str))
-    return value
+    def __call__(self, value: Any) -> str:
+        if not isinstance(value, dict | list):
+            return repr(value)             # quoted, typed: 1, 1.0, '1' and True differ
+        known = self.memo.get(id(value))
+        if known is None:
+            if isinstance(value, dict):
+                known = "{" + ",".join(
+                    f"{str(k)!r}:{self(v)}"
+                    for k, v in sorted(value.items(), key=lambda item: str(item[0]))) + "}"
+            else:
+                known = "[" + ",".join(sorted(self(v) for v in value)) + "]"
+            self.memo[id(value)] = known
+            self.held.append(value)
+        return known
 
 
 def _title(node: SchemaNode | None, schemas: SchemaIndex) -> str | None:
