@@ -72,8 +72,9 @@ def say(message: str) -> None:
 
 
 def commit(root: Path, message: str) -> None:
-    subprocess.run([*GIT, "-C", str(root), "add", "-A"], check=True)
-    subprocess.run([*GIT, "-C", str(root), "commit", "-q", "-m", message], check=True)
+    subprocess.run([*GIT, "-C", str(root), "-c", "gc.auto=0", "add", "-A"], check=True)
+    subprocess.run([*GIT, "-C", str(root), "-c", "gc.auto=0", "commit", "-q", "-m", message],
+                   check=True)
 
 
 def make_repository(root: Path, n: int) -> None:
@@ -98,7 +99,8 @@ def make_repository(root: Path, n: int) -> None:
         say(f"committed version {k}")
     amend_all(root, files)
     commit(root, "version 5: new decisions, effective 2026-12-31")
-    say("committed version 5")
+    subprocess.run([*GIT, "-C", str(root), "gc", "--quiet", "--prune=now"], check=True)
+    say("committed version 5, packed the repository")
 
 
 def amend_all(root: Path, files: list[Path]) -> None:

@@ -35,6 +35,7 @@ log = logging.getLogger("tthc.versions")
 FOLDER = "content/procedures"
 CACHE_VERSION = 1
 _ZERO = "0" * 40
+_BATCH = 500                       # blob requests written at once (41 bytes each)
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,11 @@ def read_index(root: Path, cache_file: Path | None = None) -> VersionIndex:
     try:
         top, prefix = _repository(root)
         head = _git(top, "rev-parse", "HEAD").strip()
+        shallow = _git(top, "rev-parse", "--is-shallow-repository").strip() == "true"
     except (OSError, subprocess.CalledProcessError):
+        return VersionIndex()
+    if shallow:            # earlier texts missing: say so, and use the current files only
+        log.warning("bản sao git nông (shallow): không có lịch sử phiên bản; cần fetch-depth: 0")
         return VersionIndex()
     cached = _load_cache(cache_file, prefix)
     if cached is not None and cached.head == head:
@@ -220,9 +225,13 @@ class Blobs:
             self._pid = os.getpid()
         stdin, stdout = self._process.stdin, self._process.stdout
         assert stdin is not None and stdout is not None
-        stdin.write("".join(f"{b}\n" for b in blobs).encode())
-        stdin.flush()
-        return {blob: data for blob in blobs if (data := _one(stdout)) is not None}
+        found = {}
+        for start in range(0, len(blobs), _BATCH):    # requests within the pipe's buffer:
+            chunk = blobs[start:start + _BATCH]       # git stops reading while we do not
+            stdin.write("".join(f"{b}\n" for b in chunk).encode())
+            stdin.flush()
+            found.update({blob: data for blob in chunk if (data := _one(stdout)) is not None})
+        return found
 
 
 def _one(stdout: IO[bytes]) -> bytes | None:

@@ -88,6 +88,11 @@ def feed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Feed]:
     monkeypatch.setenv("TTHC_KEYS_DIR", str(keys))
     site = tmp_path / "site"
     build(root, site)
+    yield from _served(root, site)
+
+
+def _served(root: Path, site: Path) -> Iterator[Feed]:
+    """The built feed of `root`, served on 127.0.0.1 while the caller runs."""
     served = Served()
     handler = type("Handler", (_Counting,), {"served": served})
     server = ThreadingHTTPServer(("127.0.0.1", 0),
@@ -439,3 +444,44 @@ def test_a_mirror_in_postgresql_syncs_and_keeps_its_state_on_failure(
     assert after["1.013124"][2] != {r[1]: r for r in first}["1.013124"][2]
     assert after["1.013124"][4] > 0                   # applied from the change log
     assert _sync(state, "verify") == 0
+
+
+def test_a_mirror_switches_to_the_new_text_on_the_day_it_takes_effect(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A decision announced ahead (tests/timeline_project.py): synced before, the portal
+    holds the text in force and the text to come; synced on the day, the new text, the
+    abolished procedure as a tombstone."""
+    from timeline_project import ABOLISHED, AMENDED, EFFECTIVE, make_timeline_project
+
+    root = make_timeline_project(tmp_path / "project")
+    keys = tmp_path / "keys"
+    assert main(["keys", "init", "--dir", str(keys), "--root", str(root)]) == 0
+    git(root, "add", "trust")
+    git(root, "commit", "-q", "-m", "trust root", when="2026-05-05T08:00:00+07:00")
+    monkeypatch.setenv("TTHC_KEYS_DIR", str(keys))
+    site = tmp_path / "site"
+    build(root, site, as_of="2026-06-05")
+    state = tmp_path / "portal"
+    for feed in _served(root, site):
+        _init(feed, state)
+        assert _sync(state, "run") == 0
+        before = _body(state, AMENDED)
+        assert before["upcoming"]["effective_from"] == EFFECTIVE
+        assert _fee(before["data"]) == 2000 and _fee(before["upcoming"]["data"]) == 3000
+        build(root, site, as_of=EFFECTIVE)
+        assert _sync(state, "run") == 0
+        after = _body(state, AMENDED)
+        assert _fee(after["data"]) == 3000 and after["upcoming"] is None
+        tombstones = {r[1]: r[3] for r in _mirror(state) if r[3]}
+        assert tombstones == {ABOLISHED: "bai_bo", "2.000102": "thay_the"}
+        assert _sync(state, "verify") == 0
+
+
+def _body(state: Path, code: str) -> Any:
+    with sqlite3.connect(state / "mirror.sqlite") as db:
+        [(body,)] = db.execute("SELECT body FROM tthc_documents WHERE id = ?", (code,))
+    return json.loads(body)
+
+
+def _fee(data: Any) -> Any:
+    return data["cach_thuc_thuc_hien"][0]["phi_le_phi"][0]["so_tien"]

@@ -28,7 +28,7 @@ from timeline_project import (
 from generator.catalog import load_catalog
 from generator.feeds import paths
 from generator.site.resolve import resolve
-from generator.versions import read_index
+from generator.versions import Blobs, Header, read_index
 
 
 @pytest.fixture(scope="module")
@@ -233,3 +233,31 @@ def test_rebuilding_for_a_past_date_gives_that_days_feed_byte_for_byte(
     for path in documents:
         assert (first / path).read_bytes() == (again / path).read_bytes(), path
     assert (later / API / "index.json").read_bytes() != (first / API / "index.json").read_bytes()
+
+
+def test_thousands_of_texts_read_at_once_never_hang(tmp_path: Path) -> None:
+    """More requests than a pipe holds, each answered with more than it holds: read in
+    batches, or both processes wait on each other forever."""
+    import threading
+
+    folder = tmp_path / "content/procedures/bo-tu-phap"
+    folder.mkdir(parents=True)
+    padding = "x" * 2000
+    for n in range(2500):
+        (folder / f"9.{n:06d}.yaml").write_text(
+            f"ma: '9.{n:06d}'\nten: Thủ tục {n} {padding}\nco_quan_cong_bo: bo-tu-phap\n"
+            "quyet_dinh_cong_bo: 1/QĐ-BTP\n", "utf-8")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "many")
+    index = read_index(tmp_path)
+    versions = [v for code in sorted(index.versions) for v in index.of(code)]
+    blobs = Blobs(tmp_path)
+    found: dict[str, Header] = {}
+    reader = threading.Thread(target=lambda: found.update(blobs.headers(versions)), daemon=True)
+    reader.start()
+    reader.join(timeout=60)
+    assert not reader.is_alive(), "reading the texts hung"
+    blobs.close()
+    assert len(found) == 2500
+    assert found[versions[7].blob] == Header("9.000007", "bo-tu-phap", "1/QĐ-BTP")

@@ -47,7 +47,6 @@ def record_document(entry: Entry, found: Resolved, commits: dict[str, str]) -> d
             "announced_by": (paths.decision_id(status.coming.path)
                              if status.coming is not None else None),
             "effective_from": status.coming_since, "data": coming.data},
-        "as_of": found.as_of.isoformat(),
         "status": _status(status),
         "announced_by": paths.decision_id(announcing.path) if announcing else None,
         "effective_from": _text(announcing.data.get("ngay_hieu_luc")) if announcing else None,
