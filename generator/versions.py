@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from .catalog import Entry
-from .loader import LoadError, load_bytes
+from .loader import Document, LoadError, load_bytes
 
 log = logging.getLogger("tthc.versions")
 FOLDER = "content/procedures"
@@ -173,11 +173,23 @@ class Blobs:
     """Texts by blob id, through one long-lived `git cat-file --batch` (one per process:
     a forked page worker starts its own)."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache_file: Path | None = None) -> None:
         self.root = root
         self._process: subprocess.Popen[bytes] | None = None
         self._pid = 0
         self._parsed: dict[str, VersionEntry | None] = {}
+        self.cache_file = cache_file
+        self.stored = _load_texts(cache_file)      # blob → parsed text, from earlier builds
+
+    def keep(self, entries: Iterable[Entry]) -> None:
+        """Store these parsed texts for the next build (a blob's text never changes), in
+        place of what was stored: the texts in force and upcoming, not every history."""
+        if self.cache_file is None:
+            return
+        texts = {e.version.blob: (e.sha256, e.doc) for e in entries
+                 if isinstance(e, VersionEntry) and e.version is not None}
+        if texts.keys() != self.stored.keys():
+            _save_texts(self.cache_file, texts)
 
     def headers(self, versions: Iterable[Version]) -> dict[str, Header]:
         """The header of each version's text, by blob id (read, not parsed)."""
@@ -197,6 +209,9 @@ class Blobs:
     def entries(self, versions: Iterable[Version]) -> dict[str, VersionEntry]:
         """The parsed text of each version, by blob id (unreadable ones left out)."""
         versions = list(versions)
+        for version in versions:
+            if version.blob not in self._parsed and version.blob in self.stored:
+                self._parsed[version.blob] = _entry_of(version, self.stored[version.blob])
         wanted = {v.blob: v for v in versions if v.blob not in self._parsed}
         if wanted:
             raw = self._read(list(wanted))
@@ -249,11 +264,41 @@ def _entry(version: Version, raw: bytes) -> VersionEntry | None:
         doc = load_bytes(raw, version.path)
     except LoadError:
         return None
+    return _entry_of(version, (hashlib.sha256(raw).hexdigest(), doc))
+
+
+def _entry_of(version: Version, text: Text) -> VersionEntry | None:
+    sha256, doc = text
     if not isinstance(doc.data, dict):
         return None
     folders = tuple(version.path.split("/")[2:-1])
-    return VersionEntry("procedure", version.path, doc, folders, version,
-                        hashlib.sha256(raw).hexdigest())
+    return VersionEntry("procedure", version.path, doc, folders, version, sha256)
+
+
+Text = tuple[str, Document]        # a parsed text and the SHA-256 of its bytes
+
+
+def _load_texts(path: Path | None) -> dict[str, Text]:
+    if path is None or not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as file:
+            stored: Any = pickle.load(file)
+    except Exception:              # from another version of the code, or damaged
+        return {}
+    if not isinstance(stored, dict) or stored.get("version") != CACHE_VERSION:
+        return {}
+    texts: dict[str, Text] = stored.get("texts", {})
+    return texts
+
+
+def _save_texts(path: Path, texts: dict[str, Text]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    with temporary.open("wb") as file:
+        pickle.dump({"version": CACHE_VERSION, "texts": texts}, file,
+                    protocol=pickle.HIGHEST_PROTOCOL)
+    temporary.replace(path)
 
 
 def _walk(top: Path, prefix: str, since: str | None, index: VersionIndex) -> None:

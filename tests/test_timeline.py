@@ -28,7 +28,7 @@ from timeline_project import (
 from generator.catalog import load_catalog
 from generator.feeds import paths
 from generator.site.resolve import resolve
-from generator.versions import Blobs, Header, read_index
+from generator.versions import Blobs, Header, VersionEntry, read_index
 
 
 @pytest.fixture(scope="module")
@@ -261,3 +261,22 @@ def test_thousands_of_texts_read_at_once_never_hang(tmp_path: Path) -> None:
     blobs.close()
     assert len(found) == 2500
     assert found[versions[7].blob] == Header("9.000007", "bo-tu-phap", "1/QĐ-BTP")
+
+
+def test_a_rebuild_takes_the_earlier_texts_from_the_cache(project: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "texts.pickle"
+    catalog = load_catalog(project)
+    versions = read_index(project)
+    first = resolve(catalog, date(2026, 6, 5), None, versions, cache)
+    old = first.timelines[AMENDED].in_force
+    assert isinstance(old, VersionEntry) and cache.is_file()
+    again = resolve(catalog, date(2026, 6, 5), None, versions, cache)
+    assert again.blobs is not None and old.version is not None
+    assert set(again.blobs.stored) == {old.version.blob}      # only the texts in force
+    assert again.timelines[AMENDED].in_force.data == old.data    # type: ignore[union-attr]
+    cache.write_bytes(b"not a pickle")                          # damaged: read afresh
+    third = resolve(catalog, date(2026, 6, 5), None, versions, cache)
+    assert third.timelines[AMENDED].in_force.data == old.data    # type: ignore[union-attr]
+    for found in (first, again, third):
+        assert found.blobs is not None
+        found.blobs.close()

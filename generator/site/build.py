@@ -110,7 +110,7 @@ def _build_site(root: Path, out: Path, as_of: date | None, stats_file: Path | No
             versions = read_index(root, root / ".cache" / "tthc-build" / "versions.pickle")
         with _timed(stats, "resolve"):
             found = resolve(catalog, date.fromisoformat(stats.as_of), cache.digests(),
-                            versions)
+                            versions, root / ".cache" / "tthc-build" / "texts.pickle")
         previous = Manifest.load(state) if out.is_dir() else Manifest()
         manifest = _build(root, out, staging, work, found, previous, stats, say, signing)
         if found.blobs is not None:

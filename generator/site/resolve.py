@@ -8,6 +8,7 @@ import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from ..catalog import Catalog, Entry
@@ -75,26 +76,28 @@ class Resolved:
 
 
 def resolve(catalog: Catalog, as_of: date, digests: dict[str, str] | None = None,
-            versions: VersionIndex | None = None) -> Resolved:
+            versions: VersionIndex | None = None, texts: Path | None = None) -> Resolved:
     """What the pages show on `as_of`; with `versions` (git history), each procedure as
-    the text in force that day, the newer text (if any) as upcoming."""
+    the text in force that day, the newer text (if any) as upcoming. Earlier texts parsed
+    are kept in `texts` for the next build."""
     index = Index(catalog)
     found = Resolved(catalog, index, as_of, digests=digests or {})
     current = sorted(index.procedures.items())
     if versions is not None and versions.head is not None:
-        found.blobs = Blobs(catalog.root)
+        found.blobs = Blobs(catalog.root, texts)
 
         def effective(header: Header) -> str | None:
             decision = announcing_decision(header.decision, header.agency, header.code, index)
             return _iso(decision, "ngay_hieu_luc")
 
         found.timelines = timelines(current, versions, found.blobs, effective, as_of)
-        texts = []
+        shown = []
         for code, line in found.timelines.items():
-            texts.append(line.in_force or line.upcoming)
+            shown.append(line.in_force or line.upcoming)
             if line.in_force is not None and line.upcoming is not None:
                 found.upcoming[code] = line.upcoming
-        found.procedures = [e for e in texts if e is not None]
+        found.procedures = [e for e in shown if e is not None]
+        found.blobs.keep(found.procedures)
     else:
         found.procedures = [entry for _, entry in current]
     found.procedures.sort(key=lambda e: str(procedure_code(e)))
