@@ -479,3 +479,17 @@ def test_reads_nothing_outside_the_repository(reads: list[Path]) -> None:
     imported("annex-1766.xlsx")
     imported("annex-1766.docx")
     assert reads and all(p.is_relative_to(ROOT) for p in reads)
+
+
+def test_a_damaged_encoding_name_fails_cleanly(tmp_path: Path) -> None:
+    """`encoding="U-F-8"` (one byte flipped) made ElementTree raise LookupError."""
+    source = (DATA / "synthetic-annex.docx").read_bytes()
+    xml = zipfile.ZipFile(io.BytesIO(source)).read("word/document.xml")
+    assert b'encoding="UTF-8"' in xml[:100]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("word/document.xml", xml.replace(b'encoding="UTF-8"',
+                                                          b'encoding="U-F-8"', 1))
+    path = tmp_path / "damaged.docx"
+    path.write_bytes(buffer.getvalue())
+    assert isinstance(import_annex(path, so_ky_hieu=SO, agency=AGENCY, source="damaged"), Failed)

@@ -166,7 +166,7 @@ def parse_xml(data: bytes, name: str) -> ET.Element:
                           "thật, có thể là tệp độc hại): từ chối.")
     try:
         return ET.fromstring(data)
-    except ET.ParseError as err:
+    except (ET.ParseError, LookupError) as err:     # LookupError: a damaged encoding name
         raise OfficeError(f"Phần {name} không phải XML hợp lệ ({err}).") from err
 
 
