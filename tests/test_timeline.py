@@ -100,6 +100,17 @@ def test_the_day_before_is_still_the_old_text(project: Path, tmp_path: Path) -> 
     assert "Đang có hiệu lực" in _status(site, ABOLISHED)
 
 
+def test_weeks_after_nothing_is_announced_any_more(project: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    build(project, site, as_of="2026-07-20")
+    assert "Đang có hiệu lực từ ngày 15/06/2026 theo Quyết định 300/QĐ-BTP" in \
+        _status(site, AMENDED)
+    assert "Đã bãi bỏ từ ngày 15/06/2026" in _status(site, ABOLISHED)
+    assert f"Thay thế bằng thủ tục {REPLACEMENT}" in _status(site, REPLACED)
+    coming = _text(site, "sap-hieu-luc/")
+    assert not any(code in coming for code in (AMENDED, ABOLISHED, REPLACED, REPLACEMENT))
+
+
 def test_a_decision_corrected_after_merge_moves_the_switch(tmp_path: Path) -> None:
     root = make_timeline_project(tmp_path / "project")
     correct_decision(root)
