@@ -279,26 +279,12 @@ Text = tuple[str, Document]        # a parsed text and the SHA-256 of its bytes
 
 
 def _load_texts(path: Path | None) -> dict[str, Text]:
-    if path is None or not path.is_file():
-        return {}
-    try:
-        with path.open("rb") as file:
-            stored: Any = pickle.load(file)
-    except Exception:              # from another version of the code, or damaged
-        return {}
-    if not isinstance(stored, dict) or stored.get("version") != CACHE_VERSION:
-        return {}
-    texts: dict[str, Text] = stored.get("texts", {})
-    return texts
+    texts = _unpickle(path, "texts")
+    return texts if isinstance(texts, dict) else {}
 
 
 def _save_texts(path: Path, texts: dict[str, Text]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
-    with temporary.open("wb") as file:
-        pickle.dump({"version": CACHE_VERSION, "texts": texts}, file,
-                    protocol=pickle.HIGHEST_PROTOCOL)
-    temporary.replace(path)
+    _pickle(path, "texts", texts)
 
 
 def _walk(top: Path, prefix: str, since: str | None, index: VersionIndex) -> None:
@@ -345,28 +331,35 @@ def _git(where: Path, *args: str) -> str:
 
 
 def _load_cache(path: Path | None, prefix: str) -> VersionIndex | None:
+    index = _unpickle(path, "index")
+    return index if isinstance(index, VersionIndex) and index.prefix == prefix else None
+
+
+def _save_cache(path: Path | None, index: VersionIndex) -> None:
+    if path is not None:
+        _pickle(path, "index", index)
+
+
+def _unpickle(path: Path | None, key: str) -> Any:
+    """What `_pickle` stored under `key`; None when missing, damaged or from another
+    version of the code."""
     if path is None or not path.is_file():
         return None
     try:
         with path.open("rb") as file:
             stored: Any = pickle.load(file)
-    except Exception:              # a cache from another version, or damaged: start over
+    except Exception:
         return None
-    if (not isinstance(stored, dict) or stored.get("version") != CACHE_VERSION
-            or not isinstance(stored.get("index"), VersionIndex)
-            or stored["index"].prefix != prefix):
+    if not isinstance(stored, dict) or stored.get("version") != CACHE_VERSION:
         return None
-    index: VersionIndex = stored["index"]
-    return index
+    return stored.get(key)
 
 
-def _save_cache(path: Path | None, index: VersionIndex) -> None:
-    if path is None:
-        return
+def _pickle(path: Path, key: str, value: Any) -> None:
+    """Write atomically: a build stopped half-way leaves the previous file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_suffix(".tmp")
     with temporary.open("wb") as file:
-        pickle.dump({"version": CACHE_VERSION, "index": index}, file,
+        pickle.dump({"version": CACHE_VERSION, key: value}, file,
                     protocol=pickle.HIGHEST_PROTOCOL)
     temporary.replace(path)
-    log.debug("versions cached at %s", index.head)
