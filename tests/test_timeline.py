@@ -93,6 +93,25 @@ def test_on_the_effective_date_the_new_text_is_in_force_with_the_old_in_its_hist
     assert "Sửa đổi, bổ sung" not in _text(site, "sap-hieu-luc/")
 
 
+def test_built_today_without_a_date_the_site_shows_the_notice(tmp_path: Path) -> None:
+    """The issue's case as it would run today: a decision signed a month ago amends the
+    procedure with effect in ten days; `tthc build` with no date."""
+    from datetime import datetime, timedelta
+
+    from generator.cli import main
+    from generator.site.build import VIETNAM
+
+    now = datetime.now(VIETNAM).replace(microsecond=0)
+    today = now.date()
+    effective = today + timedelta(days=10)
+    root = make_timeline_project(tmp_path / "project", (today - timedelta(days=30)).isoformat(),
+                                 effective.isoformat(), now.isoformat())
+    assert main(["build", "--root", str(root), "--out", str(tmp_path / "site")]) == 0
+    status = _status(tmp_path / "site", AMENDED)
+    assert "Đang có hiệu lực từ ngày 05/11/2025 theo Quyết định 3152/QĐ-BTP" in status
+    assert f"nội dung mới có hiệu lực từ ngày {effective:%d/%m/%Y}" in status
+
+
 def test_the_day_before_is_still_the_old_text(project: Path, tmp_path: Path) -> None:
     site = tmp_path / "site"
     build(project, site, as_of="2026-06-14")

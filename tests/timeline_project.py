@@ -32,8 +32,8 @@ co_quan_ban_hanh: bo-tu-phap
 nguoi_ky:
   ho_ten: Nguyễn Văn D
   chuc_vu: Thứ trưởng
-ngay_ban_hanh: '2026-05-04'
-ngay_hieu_luc: '{EFFECTIVE}'
+ngay_ban_hanh: '{{signed}}'
+ngay_hieu_luc: '{{effective}}'
 can_cu:
   - Nghị định số 63/2010/NĐ-CP
 danh_muc:
@@ -50,7 +50,10 @@ danh_muc:
 """
 
 
-def make_timeline_project(folder: Path) -> Path:
+def make_timeline_project(folder: Path, signed: str = "2026-05-04", effective: str = EFFECTIVE,
+                          announced: str = ANNOUNCED) -> Path:
+    """The repository; other dates tell the same story at another time (`announced`: the
+    date of the decision's commit)."""
     from examples import make_tree
 
     root = make_tree(folder)
@@ -73,10 +76,11 @@ def make_timeline_project(folder: Path) -> Path:
     new = new.replace(f"\nten: {name}\n", f"\nten: {name_of(REPLACEMENT)}\n")
     (root / PROCEDURES / f"{REPLACEMENT}.yaml").write_text(
         new.replace("so_tien: 3000", "so_tien: 5000"), "utf-8")
-    (root / DECISION).parent.mkdir(parents=True)
-    (root / DECISION).write_text(TEXT.format(amended=name), "utf-8")
+    decision = root / DECISION.replace("/2026/", f"/{signed[:4]}/")
+    decision.parent.mkdir(parents=True)
+    decision.write_text(TEXT.format(amended=name, signed=signed, effective=effective), "utf-8")
     git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "Công bố 300/QĐ-BTP", when=ANNOUNCED)
+    git(root, "commit", "-q", "-m", "Công bố 300/QĐ-BTP", when=announced)
     return root
 
 
