@@ -296,6 +296,7 @@ def _walk(top: Path, prefix: str, since: str | None, index: VersionIndex) -> Non
     for block in output.split("\0")[1:]:
         lines = block.strip("\n").splitlines()
         commit, when = lines[0].split(" ", 1)
+        deleted, written = set(), []
         for line in lines[1:]:
             if not line.startswith(":") or "\t" not in line:
                 continue
@@ -307,10 +308,19 @@ def _walk(top: Path, prefix: str, since: str | None, index: VersionIndex) -> Non
             code = relative.rsplit("/", 1)[1].removesuffix(".yaml")
             blob, status = parts[3], parts[4][0]
             if status == "D" or blob == _ZERO:
-                index.versions.pop(code, None)    # withdrawn: a new file starts afresh
+                deleted.add(code)
             else:
-                index.versions.setdefault(code, []).append(
-                    Version(relative, blob, commit, when))
+                written.append(Version(relative, blob, commit, when))
+        # a file moved to another agency's folder (a merger) keeps its history; a file
+        # withdrawn starts afresh if it ever comes back
+        for code in deleted - {_code(v) for v in written}:
+            index.versions.pop(code, None)
+        for version in written:
+            index.versions.setdefault(_code(version), []).append(version)
+
+
+def _code(version: Version) -> str:
+    return version.path.rsplit("/", 1)[1].removesuffix(".yaml")
 
 
 def _repository(root: Path) -> tuple[Path, str]:

@@ -310,3 +310,26 @@ def test_a_rebuild_takes_the_earlier_texts_from_the_cache(project: Path, tmp_pat
     for found in (first, again, third):
         assert found.blobs is not None
         found.blobs.close()
+
+
+def test_a_procedure_moved_by_a_merger_keeps_its_history_and_is_not_withdrawn(
+        tmp_path: Path) -> None:
+    """Bình Thuận merged into Lâm Đồng (2025): its files move to the new agency's folder."""
+    from generator.feeds.history import read_history
+
+    old = tmp_path / "content/procedures/tinh-binh-thuan/2.000001.yaml"
+    old.parent.mkdir(parents=True)
+    old.write_text("ma: '2.000001'\nten: Thủ tục\nco_quan_cong_bo: tinh-binh-thuan\n", "utf-8")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "first")
+    new = tmp_path / "content/procedures/tinh-lam-dong/2.000001.yaml"
+    new.parent.mkdir(parents=True)
+    git(tmp_path, "mv", str(old), str(new))
+    new.write_text(new.read_text("utf-8").replace("tinh-binh-thuan", "tinh-lam-dong"), "utf-8")
+    git(tmp_path, "commit", "-q", "-am", "merger", when="2026-07-01T08:00:00+07:00")
+    versions = read_index(tmp_path).of("2.000001")
+    assert [v.path.split("/")[2] for v in versions] == ["tinh-binh-thuan", "tinh-lam-dong"]
+    history = read_history(tmp_path, [])
+    assert [(c.op, c.agency, c.reason) for c in history.changes if c.id == "2.000001"] == [
+        ("upsert", "tinh-binh-thuan", None), ("upsert", "tinh-lam-dong", None)]

@@ -234,8 +234,12 @@ class _Builder:
                       decision=decision, effective_from=_date(data, "ngay_hieu_luc"),
                       reason="go_bo" if status == "D" else None)
             self._remember(path, commit, status)
+        kept = {_code(p) for s, p in procedures if s != "D"}
         for status, path in procedures:
-            code = path.rsplit("/", 1)[1].removesuffix(".yaml")
+            code = _code(path)
+            if status == "D" and code in kept:
+                self._remember(path, commit, status)
+                continue            # moved to another agency's folder: its upsert follows
             self.agency[code] = _agency(path)
             cited, effective = cites.get(code, (None, None))
             self._add(op="tombstone" if status == "D" else "upsert", type="procedure",
@@ -307,6 +311,10 @@ def _annex(data: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
                 if isinstance(new, str) and new != code:
                     out.append(("thay_the_moi", new, item))
     return out
+
+
+def _code(path: str) -> str:
+    return path.rsplit("/", 1)[1].removesuffix(".yaml")
 
 
 def _decision_id(path: str) -> str:
