@@ -23,7 +23,7 @@ import pickle
 import re
 import subprocess
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import IO, Any
@@ -108,9 +108,10 @@ def timelines(current: Iterable[tuple[str, Entry]], index: VersionIndex, blobs: 
     the decision a text names takes effect (None: unknown, counted as in force). Older
     texts are looked at through their header lines only; the one in force is parsed."""
     today = as_of.isoformat()
+    homes = dict(current)                      # code → the current file
     found: dict[str, Timeline] = {}
     waiting: dict[str, list[Version]] = {}     # code → older versions still to look at
-    for code, entry in current:
+    for code, entry in homes.items():
         when = effective(Header.of(entry))
         if when is None or when <= today:
             found[code] = Timeline(code, entry, None, index.of(code))
@@ -133,7 +134,10 @@ def timelines(current: Iterable[tuple[str, Entry]], index: VersionIndex, blobs: 
                 del waiting[code]
     texts = blobs.entries(chosen.values())
     for code, version in chosen.items():
-        found[code].in_force = texts.get(version.blob)
+        text = texts.get(version.blob)
+        if text is not None:       # the older text lives where the file is now (a merger
+            home = homes[code]     # moves it): its page, forms and feed record stay put
+            found[code].in_force = replace(text, path=home.path, folders=home.folders)
     return found
 
 

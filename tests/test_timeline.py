@@ -26,9 +26,10 @@ from timeline_project import (
 )
 
 from generator.catalog import load_catalog
+from generator.crosscheck import Index
 from generator.feeds import paths
 from generator.site.resolve import resolve
-from generator.versions import Blobs, Header, VersionEntry, read_index
+from generator.versions import Blobs, Header, VersionEntry, read_index, timelines
 
 
 @pytest.fixture(scope="module")
@@ -333,3 +334,14 @@ def test_a_procedure_moved_by_a_merger_keeps_its_history_and_is_not_withdrawn(
     history = read_history(tmp_path, [])
     assert [(c.op, c.agency, c.reason) for c in history.changes if c.id == "2.000001"] == [
         ("upsert", "tinh-binh-thuan", None), ("upsert", "tinh-lam-dong", None)]
+    # Lâm Đồng's decision takes effect later: until then Bình Thuận's text is in force,
+    # published where the file is now (its page, its forms, its feed record)
+    current = sorted(Index(load_catalog(tmp_path)).procedures.items())
+    blobs = Blobs(tmp_path)
+    line = timelines(current, read_index(tmp_path), blobs,
+                     lambda h: "2026-12-31" if h.agency == "tinh-lam-dong" else None,
+                     date(2026, 8, 1))["2.000001"]
+    blobs.close()
+    assert line.in_force is not None and line.upcoming is not None
+    assert line.in_force.data["co_quan_cong_bo"] == "tinh-binh-thuan"
+    assert line.in_force.path == line.upcoming.path == new.relative_to(tmp_path).as_posix()
