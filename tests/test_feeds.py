@@ -197,3 +197,18 @@ def test_without_git_the_log_lists_the_current_files(tmp_path: Path) -> None:
     assert root_doc["history"] == "files" and root_doc["commit"] is None
     changes = _changes(tmp_path / "site")
     assert len(changes) == 5 and {c["op"] for c in changes} == {"upsert"}
+
+
+def test_a_procedure_the_catalogue_never_held_is_abolished_in_its_agencys_scope(
+        tmp_path: Path) -> None:
+    from generator.feeds.history import read_history
+
+    root = make_project(tmp_path / "project")
+    decision = root / "content/decisions/bo-quoc-phong/2026/100-qd-bqp.yaml"
+    decision.parent.mkdir(parents=True)
+    decision.write_text(ABOLISH.replace("'1.013124'", "'9.999999'"), "utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "abolish a record never imported", when=THIRD)
+    [tombstone] = [c for c in read_history(root, []).changes if c.id == "9.999999"]
+    assert (tombstone.op, tombstone.reason, tombstone.agency) == (
+        "tombstone", "bai_bo", "bo-quoc-phong")

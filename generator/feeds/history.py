@@ -254,8 +254,10 @@ class _Builder:
                     continue
                 self.tombstoned.add((decision, code))
                 new = item.get("ma_moi") if list_name == "thay_the" else None
+                # a code the catalogue never held: the abolishing agency's, so that the
+                # mirrors of its scope hear of it
                 self._add(op="tombstone", type="procedure", id=code,
-                          agency=self.agency.get(code),
+                          agency=self.agency.get(code) or _agency(path),
                           commit=commit, committed=when, decision=decision,
                           effective_from=_date(data, "ngay_hieu_luc"), reason=list_name,
                           replacement=new if isinstance(new, str) else None)
