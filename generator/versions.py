@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
 import pickle
 import re
 import subprocess
@@ -26,16 +25,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from .catalog import Entry
+from .gitrepo import NoHistory, Objects, git, is_ancestor, repository
 from .loader import Document, LoadError, load_bytes
 
 log = logging.getLogger("tthc.versions")
 FOLDER = "content/procedures"
 CACHE_VERSION = 1
 _ZERO = "0" * 40
-_BATCH = 500                       # blob requests written at once (41 bytes each)
 
 
 @dataclass(frozen=True)
@@ -81,18 +80,17 @@ class Timeline:
 def read_index(root: Path, cache_file: Path | None = None) -> VersionIndex:
     """Every committed version of every procedure under `root` (empty outside git)."""
     try:
-        top, prefix = _repository(root)
-        head = _git(top, "rev-parse", "HEAD").strip()
-        shallow = _git(top, "rev-parse", "--is-shallow-repository").strip() == "true"
-    except (OSError, subprocess.CalledProcessError):
+        top, prefix = repository(root)
+        head = git(top, "rev-parse", "HEAD").strip()
+    except NoHistory as why:   # outside git, or a shallow clone: the current files only
+        log.info("không đọc được lịch sử phiên bản (%s): chỉ dùng các tệp hiện có", why)
         return VersionIndex()
-    if shallow:            # earlier texts missing: say so, and use the current files only
-        log.warning("bản sao git nông (shallow): không có lịch sử phiên bản; cần fetch-depth: 0")
+    except (OSError, subprocess.CalledProcessError):      # no commit yet
         return VersionIndex()
     cached = _load_cache(cache_file, prefix)
     if cached is not None and cached.head == head:
         return cached
-    if cached is not None and cached.head and _is_ancestor(top, cached.head, head):
+    if cached is not None and cached.head and is_ancestor(top, cached.head, head):
         index, since = cached, cached.head
     else:
         index, since = VersionIndex(prefix=prefix), None
@@ -174,13 +172,11 @@ class Header:
 
 
 class Blobs:
-    """Texts by blob id, through one long-lived `git cat-file --batch` (one per process:
-    a forked page worker starts its own)."""
+    """Texts by blob id, read through `gitrepo.Objects` (a forked page worker starts its
+    own `git cat-file`) and parsed once."""
 
     def __init__(self, root: Path, cache_file: Path | None = None) -> None:
-        self.root = root
-        self._process: subprocess.Popen[bytes] | None = None
-        self._pid = 0
+        self.objects = Objects(root)
         self._parsed: dict[str, VersionEntry | None] = {}
         self.cache_file = cache_file
         self.stored = _load_texts(cache_file)      # blob → parsed text, from earlier builds
@@ -225,42 +221,10 @@ class Blobs:
         return {v.blob: entry for v in versions if (entry := self._parsed.get(v.blob))}
 
     def close(self) -> None:
-        """Stop the `git cat-file` process (a later read starts another)."""
-        process, self._process = self._process, None
-        if process is not None and self._pid == os.getpid():
-            assert process.stdin is not None and process.stdout is not None
-            process.stdin.close()
-            process.stdout.close()
-            process.wait()
-
-    def __del__(self) -> None:
-        self.close()
+        self.objects.close()
 
     def _read(self, blobs: list[str]) -> dict[str, bytes]:
-        if self._process is None or self._pid != os.getpid():
-            self._process = subprocess.Popen(["git", "-C", str(self.root), "cat-file",
-                                              "--batch"], stdin=subprocess.PIPE,
-                                             stdout=subprocess.PIPE)
-            self._pid = os.getpid()
-        stdin, stdout = self._process.stdin, self._process.stdout
-        assert stdin is not None and stdout is not None
-        found = {}
-        for start in range(0, len(blobs), _BATCH):    # requests within the pipe's buffer:
-            chunk = blobs[start:start + _BATCH]       # git stops reading while we do not
-            stdin.write("".join(f"{b}\n" for b in chunk).encode())
-            stdin.flush()
-            found.update({blob: data for blob in chunk if (data := _one(stdout)) is not None})
-        return found
-
-
-def _one(stdout: IO[bytes]) -> bytes | None:
-    header = stdout.readline().split()
-    if len(header) != 3 or header[1] != b"blob":
-        return None
-    size = int(header[2])
-    data = stdout.read(size)
-    stdout.read(1)
-    return data
+        return self.objects.read(blobs)
 
 
 def _entry(version: Version, raw: bytes) -> VersionEntry | None:
@@ -294,7 +258,7 @@ def _save_texts(path: Path, texts: dict[str, Text]) -> None:
 def _walk(top: Path, prefix: str, since: str | None, index: VersionIndex) -> None:
     """Add the versions of the commits after `since` (all, when None)."""
     span = [f"{since}..HEAD"] if since else ["HEAD"]
-    output = _git(top, "-c", "core.quotePath=false", "log", "--first-parent", "--reverse",
+    output = git(top, "-c", "core.quotePath=false", "log", "--first-parent", "--reverse",
                   "--no-renames", "--raw", "--no-abbrev", "--format=%x00%H %cI", *span,
                   "--", prefix + FOLDER)
     for block in output.split("\0")[1:]:
@@ -325,23 +289,6 @@ def _walk(top: Path, prefix: str, since: str | None, index: VersionIndex) -> Non
 
 def _code(version: Version) -> str:
     return version.path.rsplit("/", 1)[1].removesuffix(".yaml")
-
-
-def _repository(root: Path) -> tuple[Path, str]:
-    top = Path(_git(root, "rev-parse", "--show-toplevel").strip()).resolve()
-    prefix = root.resolve().relative_to(top).as_posix()
-    return top, "" if prefix == "." else prefix + "/"
-
-
-def _is_ancestor(top: Path, older: str, newer: str) -> bool:
-    done = subprocess.run(["git", "-C", str(top), "merge-base", "--is-ancestor", older, newer],
-                          capture_output=True, check=False)
-    return done.returncode == 0
-
-
-def _git(where: Path, *args: str) -> str:
-    done = subprocess.run(["git", "-C", str(where), *args], capture_output=True, check=True)
-    return done.stdout.decode("utf-8")
 
 
 def _load_cache(path: Path | None, prefix: str) -> VersionIndex | None:

@@ -345,3 +345,15 @@ def test_a_procedure_moved_by_a_merger_keeps_its_history_and_is_not_withdrawn(
     assert line.in_force is not None and line.upcoming is not None
     assert line.in_force.data["co_quan_cong_bo"] == "tinh-binh-thuan"
     assert line.in_force.path == line.upcoming.path == new.relative_to(tmp_path).as_posix()
+
+
+def test_a_shallow_clone_has_no_versions(project: Path, tmp_path: Path) -> None:
+    """Earlier texts are missing from a shallow clone: the current files are the catalogue
+    (CI must fetch the whole history, `fetch-depth: 0`)."""
+    import subprocess
+
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", project.as_uri(), str(clone)],
+                   check=True, capture_output=True)
+    assert read_index(clone).versions == {}
+    assert read_index(project).versions != {}

@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from ..gitrepo import NoHistory, Objects, git, repository
 from ..loader import LoadError, load_bytes
 
 log = logging.getLogger("tthc.feeds")
@@ -117,8 +118,8 @@ def read_history(root: Path, current: list[str]) -> History:
     """The change log of the content under `root`; `current` lists the content files of
     the tree being built (used without git, and to find uncommitted changes)."""
     try:
-        repo_top, prefix = _repository(root)
-    except _NoHistory as why:
+        repo_top, prefix = repository(root)
+    except NoHistory as why:
         log.info("không đọc được lịch sử git (%s): nhật ký thay đổi lập từ các tệp hiện có", why)
         return _from_files(current)
     commits = _first_parent_log(repo_top, prefix)
@@ -128,36 +129,14 @@ def read_history(root: Path, current: list[str]) -> History:
     for commit, when, files in commits:
         builder.commit(commit, when, files)
     builder.worktree(_uncommitted(repo_top, prefix))
-    head = _git(repo_top, "rev-parse", "HEAD").strip() if commits else None
+    head = git(repo_top, "rev-parse", "HEAD").strip() if commits else None
     return History(builder.changes, builder.last_commit, head, "git")
-
-
-class _NoHistory(Exception):
-    pass
-
-
-def _repository(root: Path) -> tuple[Path, str]:
-    try:
-        top = Path(_git(root, "rev-parse", "--show-toplevel").strip()).resolve()
-        shallow = _git(root, "rev-parse", "--is-shallow-repository").strip()
-    except (OSError, subprocess.CalledProcessError) as exc:
-        raise _NoHistory(str(exc).strip() or "không phải kho git") from exc
-    if shallow == "true":
-        raise _NoHistory("bản sao git nông (shallow): cần toàn bộ lịch sử, fetch-depth: 0")
-    prefix = root.resolve().relative_to(top).as_posix()
-    return top, "" if prefix == "." else prefix + "/"
-
-
-def _git(where: Path, *args: str, stdin: bytes | None = None) -> str:
-    done = subprocess.run(["git", "-C", str(where), *args], input=stdin, capture_output=True,
-                          check=True)
-    return done.stdout.decode("utf-8")
 
 
 def _first_parent_log(top: Path, prefix: str) -> list[tuple[str, str, list[tuple[str, str]]]]:
     """(commit, date, [(status, path)]) oldest first; paths relative to the content root."""
     try:
-        output = _git(top, "-c", "core.quotePath=false", "log", "--first-parent", "--reverse",
+        output = git(top, "-c", "core.quotePath=false", "log", "--first-parent", "--reverse",
                       "--no-renames", "--format=%x00%H %cI", "--name-status", "--",
                       *(prefix + folder for folder in _FOLDERS))
     except subprocess.CalledProcessError:       # no commit yet
@@ -177,7 +156,7 @@ def _first_parent_log(top: Path, prefix: str) -> list[tuple[str, str, list[tuple
 
 
 def _uncommitted(top: Path, prefix: str) -> list[tuple[str, str]]:
-    output = _git(top, "-c", "core.quotePath=false", "status", "--porcelain=v1",
+    output = git(top, "-c", "core.quotePath=false", "status", "--porcelain=v1",
                   "--untracked-files=all", "--no-renames", "--",
                   *(prefix + folder for folder in _FOLDERS))
     files = []
@@ -192,20 +171,13 @@ def _blobs(top: Path, prefix: str, wanted: list[tuple[str, str]]) -> dict[tuple[
     """The bytes of each (commit, path), from one `git cat-file --batch`."""
     if not wanted:
         return {}
-    request = "".join(f"{commit}:{prefix}{path}\n" for commit, path in wanted).encode("utf-8")
-    output = subprocess.run(["git", "-C", str(top), "cat-file", "--batch"], input=request,
-                            capture_output=True, check=True).stdout
-    found: dict[tuple[str, str], bytes] = {}
-    at = 0
-    for key in wanted:
-        end = output.index(b"\n", at)
-        header = output[at:end].split()
-        at = end + 1
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            found[key] = output[at:at + size]
-            at += size + 1
-    return found
+    objects = Objects(top)
+    try:
+        found = objects.read([f"{commit}:{prefix}{path}" for commit, path in wanted])
+    finally:
+        objects.close()
+    return {(commit, path): found[f"{commit}:{prefix}{path}"] for commit, path in wanted
+            if f"{commit}:{prefix}{path}" in found}
 
 
 class _Builder:
