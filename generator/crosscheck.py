@@ -89,7 +89,7 @@ class Index:
         unreadable = [Path(p) for p in catalog.unreadable]
         self.unreadable_codes = {p.stem for p in unreadable if p.parts[1] == "procedures"}
         self.unreadable_slugs = {p.stem for p in unreadable if p.parts[1] == "decisions"}
-        self.items = {id(d): list(_annex_items(d)) for d in self.decisions}
+        self.items = {id(d): list(annex_items(d)) for d in self.decisions}
 
     def agency_type(self, agency_id: str | None) -> str | None:
         entry = self.agencies.get(agency_id or "")
@@ -559,7 +559,9 @@ def _code_at(entry: Entry, value: Any, path: tuple[str | int, ...]) -> str | Non
     return None
 
 
-def _annex_items(decision: Entry) -> Iterator[AnnexItem]:
+def annex_items(decision: Entry) -> Iterator[AnnexItem]:
+    """Every coded place of a decision's annex, list by list (a replacement gives `ma_cu`
+    and `ma_moi`)."""
     annex = decision.data.get("danh_muc")
     if not isinstance(annex, dict):
         return

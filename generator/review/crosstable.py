@@ -9,12 +9,13 @@ per annex item, so that a reviewer sees at a glance that every row is green.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..crosscheck import DEFAULT_NOTICE_DAYS, NOTICE_DAYS
+from ..catalog import Entry
+from ..crosscheck import DEFAULT_NOTICE_DAYS, NOTICE_DAYS, AnnexItem, annex_items
 from ..workdays import working_days_between
 
 RULES = {
@@ -32,8 +33,6 @@ ROW_KINDS = {  # (annex list, code field) → how the row reads
     ("thay_the", "ma_cu"): "Bị thay thế (mã cũ)",
     ("bai_bo", "ma"): "Bãi bỏ",
 }
-ANNOUNCING = {("moi_ban_hanh", "ma"), ("sua_doi_bo_sung", "ma"), ("chua_phan_loai", "ma"),
-              ("thay_the", "ma_moi")}
 
 Record = tuple[str, dict[str, Any]]         # a procedure file on the head side: path, data
 FindProcedure = Callable[[str], Record | None]
@@ -98,38 +97,41 @@ class ChangeFacts:
     agency_type: Callable[[str], str | None]
 
 
-def check_decision(path: str, status: str, data: dict[str, Any],
-                   before: dict[str, Any] | None, facts: ChangeFacts) -> DecisionCheck:
+def check_decision(decision: Entry, status: str, before: Entry | None,
+                   facts: ChangeFacts) -> DecisionCheck:
     """The table for one decision of the change (`before`: its base version, if any)."""
+    data = decision.data
     agency = _str(data.get("co_quan_ban_hanh"))
     kind = facts.agency_type(agency or "")
     required = NOTICE_DAYS.get(kind or "", DEFAULT_NOTICE_DAYS)
     signed, effective = _date(data.get("ngay_ban_hanh")), _date(data.get("ngay_hieu_luc"))
     notice = (working_days_between(signed, effective)
               if signed and effective and effective >= signed else None)
-    earlier = set(_items(before)) if before else set()
-    rows = [_row(list_name, code_field, item, data, (list_name, code_field, code) not in
-                 earlier, kind == "tinh", facts)
-            for list_name, code_field, code, item in _items_full(data)]
-    dropped = sorted({code for (_, _, code) in earlier - set(_items(data)) if code})
-    return DecisionCheck(path, status, _str(data.get("so_ky_hieu")), agency,
+    earlier = _keys(before) if before is not None else set()
+    rows = [_row(item, (item.list_name, item.field, item.code) not in earlier,
+                 kind == "tinh", facts) for item in annex_items(decision)]
+    dropped = sorted({code for (_, _, code) in earlier - _keys(decision) if code})
+    return DecisionCheck(decision.path, status, _str(data.get("so_ky_hieu")), agency,
                          _str(data.get("ngay_ban_hanh")), _str(data.get("ngay_hieu_luc")),
                          notice, required, rows, dropped)
 
 
-def annex_codes(data: dict[str, Any]) -> set[str]:
+def annex_codes(decision: Entry) -> set[str]:
     """Every code a decision's annex names, in any list."""
-    return {code for _, _, code in _items(data) if code}
+    return {item.code for item in annex_items(decision) if item.code}
 
 
-def _row(list_name: str, code_field: str, item: dict[str, Any], decision: dict[str, Any],
-         new_here: bool, province: bool, facts: ChangeFacts) -> Row:
-    code = _code(item.get(code_field))
+def _keys(decision: Entry) -> set[tuple[str, str, str | None]]:
+    return {(item.list_name, item.field, item.code) for item in annex_items(decision)}
+
+
+def _row(annexed: AnnexItem, new_here: bool, province: bool, facts: ChangeFacts) -> Row:
+    code, item, decision = annexed.code, annexed.item, annexed.decision.data
     name = _str(item.get("ten"))
-    kind = ROW_KINDS[(list_name, code_field)]
     found = facts.find(code) if code else None
     checks: dict[str, bool | None] = dict.fromkeys(RULES)
-    row = Row(kind, code, name, found[0] if found else None, checks)
+    row = Row(ROW_KINDS[(annexed.list_name, annexed.field)], code, name,
+              found[0] if found else None, checks)
     if code is None:
         row.notes.append("chưa có mã: chưa đối chiếu được")
         return row
@@ -148,34 +150,12 @@ def _row(list_name: str, code_field: str, item: dict[str, Any], decision: dict[s
     if local:
         row.notes.append(f"địa phương hóa hồ sơ của {owner}")
         return row
-    if (list_name, code_field) in ANNOUNCING:
+    if annexed.announces:
         checks["ghi_quyet_dinh"] = (_str(procedure.get("quyet_dinh_cong_bo"))
                                     == _str(decision.get("so_ky_hieu")))
         if new_here:
             checks["cap_nhat"] = path in facts.updated
     return row
-
-
-def _items_full(data: dict[str, Any]) -> Iterator[tuple[str, str, str | None, dict[str, Any]]]:
-    annex = data.get("danh_muc")
-    if not isinstance(annex, dict):
-        return
-    for (list_name, code_field) in ROW_KINDS:
-        for item in annex.get(list_name) or []:
-            if not isinstance(item, dict):
-                continue
-            if code_field == "ma_moi" and item.get("ma_moi") is None:
-                continue
-            yield list_name, code_field, _code(item.get(code_field)), item
-
-
-def _items(data: dict[str, Any]) -> Iterator[tuple[str, str, str | None]]:
-    for list_name, code_field, code, _ in _items_full(data):
-        yield list_name, code_field, code
-
-
-def _code(value: Any) -> str | None:
-    return str(value) if isinstance(value, str | int | float) and value != "" else None
 
 
 def _str(value: Any) -> str | None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..catalog import KIND_BY_FOLDER
+from ..catalog import KIND_BY_FOLDER, Entry
 from ..loader import Document, LoadError, load_bytes
 from ..owners import owner_of
 from ..schema_index import SchemaIndex
@@ -88,11 +88,12 @@ def review_change(root: Path, base: str, head: str = "HEAD",
                         updated=frozenset(f.path for f in changed if f.on_head),
                         removed=frozenset(f.path for f in changed if not f.on_head),
                         agency_type=lambda a: _agency_type(revisions, a))
-    decisions = [check_decision(f.path, f.status, _data(docs[f.path][1]) or {},
-                                _data(docs[f.path][0]), facts)
-                 for f in files if f.kind == "decision" and f.status != "removed"
-                 and _data(docs[f.path][1]) is not None]
-    announced = set().union(*(annex_codes(_data(docs[d.path][1]) or {}) for d in decisions))
+    heads = {f.path: entry for f in files if f.kind == "decision"
+             and (entry := _entry(f.path, docs[f.path][1])) is not None}
+    decisions = [check_decision(entry, f.status, _entry(f.old_path or "", docs[f.path][0]),
+                                facts)
+                 for f in files if (entry := heads.get(f.path)) is not None]
+    announced = set().union(*(annex_codes(entry) for entry in heads.values()))
     procedures = [f for f in files if f.kind == "procedure"]
     if agency is None:
         issuers = {d.agency for d in decisions if d.agency}
@@ -129,6 +130,13 @@ def _load(raw: bytes | None, path: str) -> Document | str | None:
         return load_bytes(raw, path)
     except LoadError as exc:
         return "; ".join(str(p) for p in exc.problems)
+
+
+def _entry(path: str, side: Document | str | None) -> Entry | None:
+    """A decision's side as the validator's `Entry` (None: absent or unreadable)."""
+    if _data(side) is None or not isinstance(side, Document):
+        return None
+    return Entry("decision", path, side, tuple(path.split("/")[2:-1]))
 
 
 def _data(side: Document | str | None) -> dict[str, Any] | None:
